@@ -1,0 +1,68 @@
+/**
+ * The one configuration module: a zod schema over environment variables (and `.env`).
+ * Every key is documented in `.env.example`; every default runs offline.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse as parseDotenv } from "dotenv";
+import { z } from "zod";
+
+const positiveInt = z.coerce.number().int().positive();
+const positiveNumber = z.coerce.number().positive();
+
+export const configSchema = z.object({
+  /** where the pipeline writes everything */
+  ARTIFACTS_DIR: z.string().min(1).default("artifacts"),
+  /** the embedded real price history */
+  SNAPSHOT_DIR: z.string().min(1).default("data/snapshot"),
+  /** snapshot (offline) or yahoo (live) */
+  DATA_SOURCE: z.enum(["snapshot", "yahoo"]).default("snapshot"),
+  INDEX_SYMBOL: z.string().min(1).default("^BSESN"),
+  /** first date fetched from Yahoo when nothing is stored yet */
+  YAHOO_START_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+    .default("2000-01-01"),
+  YAHOO_CONCURRENCY: positiveInt.max(16).default(4),
+  YAHOO_RETRIES: z.coerce.number().int().min(0).max(10).default(4),
+  YAHOO_TIMEOUT_MS: positiveInt.default(15_000),
+  YAHOO_DEADLINE_MS: positiveInt.default(180_000),
+  YAHOO_BACKOFF_BASE_MS: positiveInt.default(500),
+  /** a close-to-close log move larger than this is checked for a reverting spike */
+  VALIDATE_JUMP_THRESHOLD: positiveNumber.max(5).default(0.18),
+  /** a flat zero-volume run at least this long is a stale price, not a holiday */
+  VALIDATE_STALE_RUN_DAYS: positiveInt.default(5),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads `.env` (if present) under the process environment, which wins. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  dotenvPath: string = resolve(".env"),
+): Config {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  const merged: Record<string, string | undefined> = { ...fromFile };
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") merged[key] = value;
+  }
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue?.path.join(".") ?? "?";
+    throw new ConfigError(
+      `Invalid configuration: ${key}=${JSON.stringify(merged[key])}: ${issue?.message}. ` +
+        `Fix ${key} in the environment or .env (see .env.example).`,
+    );
+  }
+  return result.data;
+}
