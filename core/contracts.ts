@@ -147,3 +147,222 @@ export const runReportSchema = z.object({
   error: z.string().nullable(),
 });
 export type RunReport = z.infer<typeof runReportSchema>;
+
+/** artifacts/raw/manifest.json: what ingest fetched or copied, and which symbols are stale */
+export const rawManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  source: z.string(),
+  from: isoDate.nullable(),
+  to: isoDate.nullable(),
+  symbols: z.array(symbolInfoSchema),
+  /** symbols whose live fetch failed; their last good data was kept */
+  stale: z.array(z.object({ symbol: z.string(), reason: z.string() })),
+});
+export type RawManifest = z.infer<typeof rawManifestSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The model half: evaluation, registry, forecasts, ledger.
+
+export const modelKindSchema = z.enum(["mlp", "lstm"]);
+
+/** Metrics of one model (or baseline) over the walk-forward test days of one scope. */
+export const modelMetricsSchema = z.object({
+  model: z.string(),
+  n: z.number().int().nonnegative(),
+  accuracy: z.number(),
+  balancedAccuracy: z.number(),
+  mcc: z.number(),
+  brier: z.number(),
+  brierSkill: z.number(),
+  logLoss: z.number(),
+  logLossSkill: z.number(),
+  mae: z.number(),
+  rmse: z.number(),
+  r2OutOfSample: z.number(),
+  ece: z.number(),
+  pesaranTimmermann: z.object({ statistic: z.number().nullable(), pValue: z.number() }),
+  /** HLN-corrected Diebold-Mariano against each other model, on squared return errors */
+  dieboldMariano: z.record(
+    z.string(),
+    z.object({ statistic: z.number().nullable(), pValue: z.number(), pValueBetter: z.number() }),
+  ),
+});
+export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
+
+export const reliabilityBinSchema = z.object({
+  lower: z.number(),
+  upper: z.number(),
+  count: z.number().int().nonnegative(),
+  meanPredicted: z.number().nullable(),
+  observedRate: z.number().nullable(),
+});
+
+export const coverageSchema = z.object({
+  level: z.number(),
+  coverage: z.number(),
+  meanWidth: z.number(),
+});
+
+export const backtestSummarySchema = z.object({
+  strategy: z.string(),
+  costBps: z.number(),
+  totalReturn: z.number(),
+  annualReturn: z.number(),
+  sharpe: z.number(),
+  maxDrawdown: z.number(),
+  turnoverPerYear: z.number(),
+  exposure: z.number(),
+});
+
+export const leakageGateSchema = z.object({
+  name: z.string(),
+  passed: z.boolean(),
+  detail: z.string(),
+});
+export type LeakageGate = z.infer<typeof leakageGateSchema>;
+
+/** artifacts/evaluation/<version>/metrics.json */
+export const evaluationMetricsSchema = z.object({
+  schemaVersion: z.literal(1),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  folds: z.number().int().positive(),
+  refitEvery: z.number().int().positive(),
+  embargoDays: z.number().int().nonnegative(),
+  firstTestDate: isoDate,
+  lastTestDate: isoDate,
+  /** scope "index" is ^BSESN alone; "constituents" pools the current members */
+  scopes: z.record(
+    z.string(),
+    z.object({
+      n: z.number().int().nonnegative(),
+      upRate: z.number(),
+      models: z.array(modelMetricsSchema),
+      reliability: z.array(reliabilityBinSchema),
+      coverage: z.array(coverageSchema),
+      backtest: z.array(backtestSummarySchema),
+    }),
+  ),
+  gates: z.array(leakageGateSchema),
+});
+export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
+
+export const lineageSchema = z.object({
+  dataHash: z.string(),
+  featureSetHash: z.string(),
+  configHash: z.string(),
+  codeCommit: z.string(),
+});
+
+export const promotionDecisionSchema = z.object({
+  promoted: z.boolean(),
+  comparedWith: z.number().int().positive().nullable(),
+  reasons: z.array(z.string()),
+  decidedAt: z.string(),
+});
+export type PromotionDecision = z.infer<typeof promotionDecisionSchema>;
+
+/** artifacts/registry/models/<version>/card.json */
+export const modelCardSchema = z.object({
+  schemaVersion: z.literal(1),
+  name: z.string(),
+  version: z.number().int().positive(),
+  createdAt: z.string(),
+  kind: modelKindSchema,
+  backend: z.string(),
+  lineage: lineageSchema,
+  signature: z.object({
+    featureNames: z.array(z.string()).length(45),
+    inputShape: z.array(z.number().int().nullable()),
+    outputs: z.array(z.object({ name: z.string(), shape: z.array(z.number().int().nullable()) })),
+  }),
+  /** standardisation fitted on training rows only */
+  scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }),
+  /** return targets are scaled by this before training */
+  returnScale: z.number().positive(),
+  training: z.object({
+    rows: z.number().int().positive(),
+    firstDate: isoDate,
+    lastDate: isoDate,
+    epochs: z.number().int().nonnegative(),
+    bestEpoch: z.number().int().nonnegative(),
+    validationLoss: z.number(),
+    seed: z.number().int(),
+    durationMs: z.number().nonnegative(),
+  }),
+  /** conformal state carried into forecasting: normalised absolute residuals and alphas */
+  conformal: z.object({
+    scores: z.array(z.number()),
+    alphas: z.record(z.string(), z.number()),
+  }),
+  metrics: z.record(z.string(), z.number()).nullable(),
+  gates: z.array(leakageGateSchema),
+  decision: promotionDecisionSchema.nullable(),
+});
+export type ModelCard = z.infer<typeof modelCardSchema>;
+
+/** artifacts/registry/aliases.json */
+export const aliasesSchema = z.object({
+  champion: z.number().int().positive().nullable(),
+  challenger: z.number().int().positive().nullable(),
+});
+export type Aliases = z.infer<typeof aliasesSchema>;
+
+export const intervalSchema = z.object({ lower: z.number(), upper: z.number() });
+
+export const levelSchema = z.enum(["low", "medium", "high"]);
+
+export const symbolForecastSchema = z.object({
+  symbol: z.string(),
+  name: z.string(),
+  sector: z.string(),
+  isIndex: z.boolean(),
+  /** the last bar the forecast is made from */
+  dataEnd: isoDate,
+  lastClose: z.number().positive(),
+  /** the next trading session after dataEnd (weekends skipped; exchange holidays are not known) */
+  targetDate: isoDate,
+  direction: z.enum(["up", "down"]),
+  probabilityUp: z.number().min(0).max(1),
+  /** expected next-day log return */
+  expectedReturn: z.number(),
+  expectedClose: z.number().positive(),
+  /** conformal intervals of the next-day log return */
+  interval80: intervalSchema,
+  interval95: intervalSchema,
+  confidence: levelSchema,
+  risk: levelSchema,
+  note: z.string(),
+});
+export type SymbolForecast = z.infer<typeof symbolForecastSchema>;
+
+/** artifacts/forecasts/latest.json */
+export const forecastBundleSchema = z.object({
+  schemaVersion: z.literal(1),
+  generatedAt: z.string(),
+  modelVersion: z.number().int().positive(),
+  dataEnd: isoDate,
+  forecasts: z.array(symbolForecastSchema),
+});
+export type ForecastBundle = z.infer<typeof forecastBundleSchema>;
+
+/** One row of artifacts/forecasts/ledger.csv (append-only; the realised columns are filled once known). */
+export const ledgerRowSchema = z.object({
+  publishedAt: z.string(),
+  modelVersion: z.number().int().positive(),
+  symbol: z.string(),
+  dataEnd: isoDate,
+  targetDate: isoDate,
+  direction: z.enum(["up", "down"]),
+  probabilityUp: z.number(),
+  expectedReturn: z.number(),
+  lower80: z.number(),
+  upper80: z.number(),
+  lower95: z.number(),
+  upper95: z.number(),
+  /** filled when the target day has closed */
+  realisedDate: isoDate.nullable(),
+  realisedReturn: z.number().nullable(),
+  hit: z.boolean().nullable(),
+});
+export type LedgerRow = z.infer<typeof ledgerRowSchema>;

@@ -59,13 +59,22 @@ export function parsePriceCsv(text: string, source = "price CSV"): ParsedPriceCs
   const bars: Bar[] = [];
   const rawLines: string[] = [];
   const rejected: RejectedLine[] = [];
+  const [di, oi, hi, li, ci, ai, vi] = idx as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const valueIdx = [oi, hi, li, ci, ai, vi];
   for (let i = 1; i < lines.length; i++) {
-    const raw = lines[i] ?? "";
-    if (raw.trim() === "") continue;
-    const cells = raw.split(",").map((c) => c.trim());
-    const date = cells[idx[0]!] ?? "";
-    const values = idx.slice(1).map((j) => cells[j] ?? "");
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+    const raw = lines[i]!;
+    if (raw.length === 0 || raw.trim() === "") continue;
+    const cells = raw.split(",");
+    const date = (cells[di] ?? "").trim();
+    if (!isIsoDate(date)) {
       rejected.push({
         line: i + 1,
         date,
@@ -75,19 +84,36 @@ export function parsePriceCsv(text: string, source = "price CSV"): ParsedPriceCs
       });
       continue;
     }
-    if (values.some((v) => v.toLowerCase() === "null")) {
-      rejected.push({
-        line: i + 1,
-        date,
-        raw,
-        reason: "null-row",
-        detail: "Yahoo sent null prices",
-      });
-      continue;
-    }
-    const numbers = values.map((v) => (v === "" ? Number.NaN : Number(v)));
-    const badAt = numbers.findIndex((n) => !Number.isFinite(n));
-    if (badAt >= 0) {
+    const open = Number(cells[oi]);
+    const high = Number(cells[hi]);
+    const low = Number(cells[li]);
+    const close = Number(cells[ci]);
+    const adjClose = Number(cells[ai]);
+    const volume = Number(cells[vi]);
+    // Number("") is 0, so empty cells need their own check on this (rare) slow path
+    if (
+      !(
+        Number.isFinite(open) &&
+        Number.isFinite(high) &&
+        Number.isFinite(low) &&
+        Number.isFinite(close) &&
+        Number.isFinite(adjClose) &&
+        Number.isFinite(volume)
+      ) ||
+      valueIdx.some((j) => (cells[j] ?? "").trim() === "")
+    ) {
+      const values = valueIdx.map((j) => (cells[j] ?? "").trim());
+      if (values.some((v) => v.toLowerCase() === "null")) {
+        rejected.push({
+          line: i + 1,
+          date,
+          raw,
+          reason: "null-row",
+          detail: "Yahoo sent null prices",
+        });
+        continue;
+      }
+      const badAt = values.findIndex((v) => v === "" || !Number.isFinite(Number(v)));
       rejected.push({
         line: i + 1,
         date,
@@ -97,18 +123,23 @@ export function parsePriceCsv(text: string, source = "price CSV"): ParsedPriceCs
       });
       continue;
     }
-    const [open, high, low, close, adjClose, volume] = numbers as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
     bars.push({ date, open, high, low, close, adjClose, volume });
     rawLines.push(raw);
   }
   return { bars, rawLines, rejected };
+}
+
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** YYYY-MM-DD with a real month and day (cheaper than Date.parse on every line). */
+export function isIsoDate(text: string): boolean {
+  if (text.length !== 10 || text[4] !== "-" || text[7] !== "-") return false;
+  const y = Number(text.slice(0, 4));
+  const m = Number(text.slice(5, 7));
+  const d = Number(text.slice(8, 10));
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d)) return false;
+  if (m < 1 || m > 12 || d < 1 || d > DAYS_IN_MONTH[m - 1]!) return false;
+  return m !== 2 || d < 29 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0));
 }
 
 export function barToCsvLine(b: Bar): string {

@@ -85,10 +85,13 @@ export async function hashFile(path: string): Promise<string> {
   return sha256(await readFile(path));
 }
 
-/** Hash of the given files (by name and content); a missing file hashes as "missing". */
+/**
+ * Hash of the given files by file name and content (not by folder, so the same files in a
+ * shard folder and in the main folder hash alike); a missing file hashes as "missing".
+ */
 export async function hashFiles(paths: readonly string[]): Promise<string> {
   const parts: Record<string, string> = {};
-  for (const p of paths) parts[p] = existsSync(p) ? await hashFile(p) : "missing";
+  for (const p of paths) parts[basename(p)] = existsSync(p) ? await hashFile(p) : "missing";
   return combineHashes(parts);
 }
 

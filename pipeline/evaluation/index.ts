@@ -1,0 +1,12 @@
+export * from "./backtest.js";
+export * from "./calibration.js";
+export * from "./classification.js";
+export * from "./conformal.js";
+export * from "./diebold-mariano.js";
+export * from "./distributions.js";
+export type { BinarySeries, Series } from "./inputs.js";
+export * from "./pesaran-timmermann.js";
+export * from "./probabilistic.js";
+export * from "./random.js";
+export * from "./regression.js";
+export * from "./special-functions.js";

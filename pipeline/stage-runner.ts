@@ -1,0 +1,109 @@
+/**
+ * Runs one stage with the stage cache: a stage whose input hash and intact outputs match its
+ * last record is skipped and says so, as `dvc repro` does; `--force` reruns it.
+ */
+import { existsSync } from "node:fs";
+import { readFile, readdir } from "node:fs/promises";
+import { join } from "node:path";
+import { z } from "zod";
+import type { StageRecord } from "../core/contracts.js";
+import { combineHashes, hashFiles, writeJsonAtomic } from "../core/store.js";
+import { paths, type PipelineContext } from "./context.js";
+import type { StageProgress } from "./progress.js";
+
+export interface StageOutcome {
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface StageDefinition {
+  name: string;
+  /** false for stages whose input lives outside (a live fetch): they always run */
+  cacheable: boolean;
+  /** hash of everything the stage reads: files, options, parameters */
+  inputHash(ctx: PipelineContext): Promise<string>;
+  /** hash of what the stage wrote, so a skipped stage is known to have intact outputs */
+  outputHash(ctx: PipelineContext): Promise<string>;
+  run(ctx: PipelineContext, progress: StageProgress): Promise<StageOutcome>;
+}
+
+const cacheRecordSchema = z.object({ inputHash: z.string(), outputHash: z.string() });
+
+let codeHashPromise: Promise<string> | undefined;
+
+/** Hash of the project's own source, so a code change reruns every stage. */
+export function codeHash(): Promise<string> {
+  codeHashPromise ??= (async () => {
+    const files: string[] = [];
+    for (const dir of ["core", "pipeline"]) {
+      if (!existsSync(dir)) continue;
+      const entries = await readdir(dir, { recursive: true });
+      for (const e of entries) if (e.endsWith(".ts")) files.push(join(dir, e));
+    }
+    const parts: Record<string, string> = {};
+    for (const f of files.sort()) parts[f] = await hashFiles([f]);
+    return combineHashes(parts);
+  })();
+  return codeHashPromise;
+}
+
+async function readCacheRecord(path: string) {
+  if (!existsSync(path)) return undefined;
+  const parsed = cacheRecordSchema.safeParse(
+    JSON.parse(await readFile(path, "utf8").catch(() => "{}")),
+  );
+  return parsed.success ? parsed.data : undefined;
+}
+
+export async function runStage(stage: StageDefinition, ctx: PipelineContext): Promise<StageRecord> {
+  const started = performance.now();
+  const progress = ctx.progress.stage(stage.name);
+  let inputHash = "";
+  try {
+    inputHash = combineHashes({ input: await stage.inputHash(ctx), code: await codeHash() });
+    const recordPath = paths.cacheRecord(ctx.workDir, stage.name);
+    const record = await readCacheRecord(recordPath);
+
+    if (stage.cacheable && !ctx.options.force && record?.inputHash === inputHash) {
+      const outputHash = await stage.outputHash(ctx);
+      if (outputHash === record.outputHash) {
+        progress.log("skipped: inputs unchanged (use --force to rerun)");
+        return {
+          stage: stage.name,
+          status: "skipped",
+          durationMs: performance.now() - started,
+          inputHash,
+          outputHash,
+          message: "inputs unchanged, outputs intact",
+        };
+      }
+    }
+
+    const outcome = await stage.run(ctx, progress);
+    progress.stop();
+    const outputHash = await stage.outputHash(ctx);
+    await writeJsonAtomic(recordPath, { inputHash, outputHash });
+    progress.log(outcome.message);
+    return {
+      stage: stage.name,
+      status: "ran",
+      durationMs: performance.now() - started,
+      inputHash,
+      outputHash,
+      message: outcome.message,
+      ...(outcome.details ? { details: outcome.details } : {}),
+    };
+  } catch (error) {
+    progress.stop();
+    const message = error instanceof Error ? error.message : String(error);
+    progress.log(`failed: ${message}`);
+    return {
+      stage: stage.name,
+      status: "failed",
+      durationMs: performance.now() - started,
+      inputHash,
+      outputHash: null,
+      message,
+    };
+  }
+}
