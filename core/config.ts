@@ -32,6 +32,29 @@ export const configSchema = z.object({
   VALIDATE_JUMP_THRESHOLD: positiveNumber.max(5).default(0.18),
   /** a flat zero-volume run at least this long is a stale price, not a holiday */
   VALIDATE_STALE_RUN_DAYS: positiveInt.default(5),
+  /** seed of every random draw in training (initialisers, dropout, batch order) */
+  MODEL_SEED: z.coerce.number().int().min(0).default(42),
+  TRAIN_MAX_EPOCHS: positiveInt.max(500).default(10),
+  TRAIN_BATCH_SIZE: positiveInt.default(2048),
+  TRAIN_LEARNING_RATE: positiveNumber.max(1).default(0.002),
+  TRAIN_PATIENCE: positiveInt.default(2),
+  /** share of the latest training dates held out for early stopping */
+  TRAIN_VALIDATION_FRACTION: positiveNumber.max(0.5).default(0.1),
+  /** trading dates dropped between the training block and the early-stopping block */
+  TRAIN_GAP_DAYS: z.coerce.number().int().min(0).default(5),
+  /** first out-of-sample date of the walk-forward evaluation */
+  WALK_FORWARD_FIRST_TEST_DATE: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+    .default("2012-01-01"),
+  /** trading dates per walk-forward fold: the models are refitted this often */
+  WALK_FORWARD_REFIT_EVERY: positiveInt.default(500),
+  /** trading dates dropped between each fold's training data and its test days */
+  WALK_FORWARD_EMBARGO_DAYS: z.coerce.number().int().min(0).default(5),
+  /** a candidate must reach the champion's Brier skill plus this to replace it */
+  PROMOTION_MIN_BRIER_SKILL_GAIN: z.coerce.number().default(0),
+  /** significance level of the promotion policy's Diebold-Mariano test against always-up */
+  PROMOTION_SIGNIFICANCE: positiveNumber.max(0.5).default(0.05),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

@@ -176,15 +176,28 @@ export const modelMetricsSchema = z.object({
   brierSkill: z.number(),
   logLoss: z.number(),
   logLossSkill: z.number(),
-  mae: z.number(),
-  rmse: z.number(),
-  r2OutOfSample: z.number(),
+  /** null for models without a return forecast (always-up, logistic) */
+  mae: z.number().nullable(),
+  rmse: z.number().nullable(),
+  r2OutOfSample: z.number().nullable(),
   ece: z.number(),
   pesaranTimmermann: z.object({ statistic: z.number().nullable(), pValue: z.number() }),
-  /** HLN-corrected Diebold-Mariano against each other model, on squared return errors */
+  /**
+   * HLN-corrected Diebold-Mariano against each other model: on squared return errors when both
+   * forecast returns, else on the Brier loss of the probabilities
+   */
   dieboldMariano: z.record(
     z.string(),
-    z.object({ statistic: z.number().nullable(), pValue: z.number(), pValueBetter: z.number() }),
+    z.object({
+      loss: z.enum(["squared-return-error", "brier"]),
+      statistic: z.number().nullable(),
+      /** two-sided */
+      pValue: z.number(),
+      /** one-sided: this model has the lower loss */
+      pValueBetter: z.number(),
+      /** one-sided: the other model has the lower loss */
+      pValueWorse: z.number(),
+    }),
   ),
 });
 export type ModelMetrics = z.infer<typeof modelMetricsSchema>;
@@ -208,7 +221,7 @@ export const backtestSummarySchema = z.object({
   costBps: z.number(),
   totalReturn: z.number(),
   annualReturn: z.number(),
-  sharpe: z.number(),
+  sharpe: z.number().nullable(),
   maxDrawdown: z.number(),
   turnoverPerYear: z.number(),
   exposure: z.number(),
@@ -295,6 +308,8 @@ export const modelCardSchema = z.object({
     scores: z.array(z.number()),
     alphas: z.record(z.string(), z.number()),
   }),
+  /** Platt scaling of the network's probability, fitted on walk-forward (out-of-sample) forecasts */
+  calibration: z.object({ a: z.number(), b: z.number() }).nullable(),
   metrics: z.record(z.string(), z.number()).nullable(),
   gates: z.array(leakageGateSchema),
   decision: promotionDecisionSchema.nullable(),
@@ -366,3 +381,10 @@ export const ledgerRowSchema = z.object({
   hit: z.boolean().nullable(),
 });
 export type LedgerRow = z.infer<typeof ledgerRowSchema>;
+
+/** artifacts/registry/candidate.json: the version the train stage wrote last, for evaluate and register */
+export const candidateSchema = z.object({
+  version: z.number().int().positive(),
+  inputHash: z.string(),
+});
+export type Candidate = z.infer<typeof candidateSchema>;

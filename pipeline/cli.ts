@@ -13,6 +13,8 @@ import { createProgress } from "./progress.js";
 import { ALL_STAGES, DATA_STAGES, STAGES_BY_COMMAND, runPipeline } from "./run.js";
 import type { StageDefinition } from "./stage-runner.js";
 import { UsageError, loadUniverse, parseShard } from "./universe.js";
+import { formatRegistry, listRegistry } from "./registry/listing.js";
+import { rollback } from "./registry/store.js";
 
 interface CliOptions {
   source: "snapshot" | "yahoo";
@@ -138,6 +140,22 @@ export function buildProgram(): Command {
       "compute the 45 indicators into artifacts/features",
       [STAGES_BY_COMMAND.features!],
     ],
+    [
+      "train",
+      "train the network into the registry as the next version",
+      [STAGES_BY_COMMAND.train!],
+    ],
+    [
+      "evaluate",
+      "walk-forward evaluation against the baselines, and the leakage gates",
+      [STAGES_BY_COMMAND.evaluate!],
+    ],
+    ["register", "apply the promotion policy to the candidate", [STAGES_BY_COMMAND.register!]],
+    [
+      "forecast",
+      "forecast the next session with the champion; update the ledger",
+      [STAGES_BY_COMMAND.forecast!],
+    ],
     ["merge", "join the outputs of --shard runs into artifacts/", [STAGES_BY_COMMAND.merge!]],
   ];
   for (const [name, description, stages] of stageCommands) {
@@ -148,6 +166,33 @@ export function buildProgram(): Command {
   withOptions(
     program.command("run").description("run every stage in order (data stages only with --shard)"),
   ).action((opts: CliOptions) => execute("run", opts.shard ? DATA_STAGES : ALL_STAGES, opts));
+  const registry = program
+    .command("registry")
+    .description("list model versions and aliases, or roll back");
+  registry
+    .command("list", { isDefault: true })
+    .description("list versions, aliases and promotion decisions")
+    .option("--json", "print as JSON")
+    .action(async (opts: { json?: boolean }) => {
+      const config = loadConfig();
+      const rows = await listRegistry(config.ARTIFACTS_DIR);
+      if (opts.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+      else for (const line of formatRegistry(rows)) console.log(line);
+    });
+  registry
+    .command("rollback")
+    .description("point the champion at an earlier version (default: the previous promoted one)")
+    .option("--to <version>", "the version to make champion", (v) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError("expected a version number");
+      return Number(v);
+    })
+    .action(async (opts: { to?: number }) => {
+      const config = loadConfig();
+      const { from, to } = await rollback(config.ARTIFACTS_DIR, opts.to);
+      console.log(
+        `champion: version ${from ?? "none"} -> version ${to}; run \`npm run pipeline -- forecast --force\` to republish`,
+      );
+    });
   return program;
 }
 

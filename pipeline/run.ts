@@ -8,15 +8,26 @@ import type { RunReport, StageRecord } from "../core/contracts.js";
 import { writeJsonAtomic } from "../core/store.js";
 import { paths, type PipelineContext } from "./context.js";
 import { runStage, type StageDefinition } from "./stage-runner.js";
+import { evaluateStage } from "./stages/evaluate.js";
 import { featuresStage } from "./stages/features.js";
+import { forecastStage } from "./stages/forecast.js";
 import { ingestStage } from "./stages/ingest.js";
 import { mergeStage } from "./stages/merge.js";
+import { registerStage } from "./stages/register.js";
+import { trainStage } from "./stages/train.js";
 import { validateStage } from "./stages/validate.js";
 
 /** The data stages, which work per symbol and so run per shard. */
 export const DATA_STAGES: readonly StageDefinition[] = [ingestStage, validateStage, featuresStage];
+/** The model stages, which work on the merged data. */
+export const MODEL_STAGES: readonly StageDefinition[] = [
+  trainStage,
+  evaluateStage,
+  registerStage,
+  forecastStage,
+];
 /** Every stage of `pipeline run`, in order. */
-export const ALL_STAGES: readonly StageDefinition[] = [...DATA_STAGES];
+export const ALL_STAGES: readonly StageDefinition[] = [...DATA_STAGES, ...MODEL_STAGES];
 export const STAGES_BY_COMMAND: Record<string, StageDefinition> = Object.fromEntries(
   [...ALL_STAGES, mergeStage].map((s) => [s.name, s]),
 );

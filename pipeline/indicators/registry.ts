@@ -8,8 +8,9 @@ import { sha256 } from "../../core/store.js";
 
 /**
  * Weight the seed of an exponential (EMA or Wilder) smoothing may keep before its value counts as
- * start-independent. 1e-7 of the price level is not enough for features that are small
- * differences of levels (MACD / close is ~1e-3), so the bound is tighter.
+ * start-independent. 1e-7 is not enough for features that are small differences of price levels
+ * (MACD / close, C / EMA - 1 are ~1e-3): with it they differ by more than 1e-6 relative between
+ * start points on real data, so the bound is tighter.
  */
 export const SEED_INFLUENCE_LIMIT = 1e-10;
 
@@ -110,7 +111,9 @@ const KST_PARAMETERS = {
   signalPeriod: 9,
 } as const;
 const KST_CALL =
-  "KST.calculate({ROCPer1:10,ROCPer2:15,ROCPer3:20,ROCPer4:30,SMAROCPer1:10,SMAROCPer2:10,SMAROCPer3:10,SMAROCPer4:15,signalPeriod:9})";
+  "ROC.calculate({period:10|15|20|30}) smoothed by SMA.calculate({period:10|10|10|15}) and weighted 1..4, " +
+  "exactly as KST.calculate({ROCPer1:10,ROCPer2:15,ROCPer3:20,ROCPer4:30,SMAROCPer1:10,SMAROCPer2:10,SMAROCPer3:10,SMAROCPer4:15,signalPeriod:9}) " +
+  "does (bit-identical, tested), reusing the ROCs of roc_10/roc_20 instead of KST.calculate's own";
 
 const DIRECTIONAL_FORMULA_TAIL =
   "+DM = H[t]-H[t-1] when that exceeds L[t-1]-L[t] and 0, else 0; -DM mirrored; TR = max(H-L, |H-C[t-1]|, |L-C[t-1]|); " +
@@ -173,7 +176,8 @@ const DEFINITIONS = [
   {
     name: "macd_hist",
     group: "macd",
-    description: "MACD histogram (MACD line minus signal line) relative to the close.",
+    description:
+      "MACD histogram relative to the close: the MACD line minus the signal line, so a linear combination of the two.",
     formula: `(MACD - EMA_9(MACD)) / C${SMOOTHING_NOTE} (two chained smoothings)`,
     parameters: MACD_PARAMETERS,
     libraryCall: `${MACD_CALL}.histogram`,
@@ -197,16 +201,16 @@ const DEFINITIONS = [
     formula:
       "SMA_10(ROC_10) + 2*SMA_10(ROC_15) + 3*SMA_10(ROC_20) + 4*SMA_15(ROC_30), ROC_n = 100 * (C[t]/C[t-n] - 1)",
     parameters: KST_PARAMETERS,
-    libraryCall: `${KST_CALL}.kst`,
+    libraryCall: KST_CALL,
     warmupBars: 30 + 15 - 1,
   },
   {
     name: "kst_signal",
     group: "momentum",
     description: "Signal line of the Know Sure Thing: its 9-day simple moving average.",
-    formula: "SMA_9(KST); the library reports a signal of exactly 0 as undefined, read as 0",
+    formula: "SMA_9(KST)",
     parameters: KST_PARAMETERS,
-    libraryCall: `${KST_CALL}.signal`,
+    libraryCall: `SMA.calculate({period:9}) of kst; kst from ${KST_CALL}`,
     warmupBars: 30 + 15 - 1 + 8,
   },
   {
@@ -284,10 +288,10 @@ const DEFINITIONS = [
     description: "Lambert's 20-day commodity channel index of the typical price.",
     formula:
       "(TP - SMA_20(TP)) / (0.015 * MD), TP = (H + L + C) / 3, MD = mean absolute deviation of TP from SMA_20(TP); " +
-      "0 when the 20-bar window is flat (highest TP = lowest TP)",
+      "0 when the 20-bar window is flat (all 20 TP equal)",
     parameters: { period: 20, constant: 0.015 },
     libraryCall:
-      "CCI.calculate({period:20}); Highest/Lowest.calculate({period:20}) of TP detect the flat window, where CCI is 0/0 or rounding noise",
+      "CCI.calculate({period:20}), replaced by 0 on a flat window, where it is 0/0 or (through its running-sum SMA) rounding noise",
     warmupBars: 19,
   },
   {
@@ -303,13 +307,15 @@ const DEFINITIONS = [
   {
     name: "mfi_14",
     group: "volume",
-    description: "14-day money flow index: RSI-like ratio of up-day to total money flow.",
+    description:
+      "Money flow index over 14 days: the RSI-like share of up-day money flow in all money flow.",
     formula:
       "100 * P / (P + N), P (N) = sum over the last 14 bars of TP * V on bars whose TP rose (fell) from the bar before, TP = (H + L + C) / 3; " +
       "bars with unchanged TP or zero volume count in neither; 50 when no bar in the window has a flow, 100 (0) when only up (down) bars have",
     parameters: { period: 14 },
     libraryCall:
-      "Sum.calculate({period:14}) of the up and down money flows and of their bar counts (the counts decide the one-sided and empty windows exactly); " +
+      "Sum.calculate({period:14}) of the up and down money flows; the last up and down bar decide the one-sided and empty windows exactly, " +
+      "where the running sums can hold rounding residue instead of 0; " +
       "MFI.calculate is not used because it rounds to 2 decimals and counts unchanged TP as down flow",
     warmupBars: 14,
   },
@@ -357,9 +363,12 @@ const DEFINITIONS = [
     name: "vol_20",
     group: "volatility",
     description: "20-day volatility: population standard deviation of daily log returns.",
-    formula: "SD_20(r), r[t] = ln(C[t] / C[t-1])",
+    formula:
+      "SD_20(r), r[t] = ln(C[t] / C[t-1]); 0 when below 1e-12 (the rounding noise of a flat window)",
     parameters: { period: 20 },
-    libraryCall: "SD.calculate({period:20}) of r",
+    libraryCall:
+      "SD.calculate({period:20}) of 1 + r (SD is shift-invariant; the shift keeps every window mean off the exact 0 " +
+      "that SD.calculate treats as not ready, repeating its last value or dropping the bar)",
     warmupBars: 20,
   },
   {
@@ -368,7 +377,10 @@ const DEFINITIONS = [
     description: "Ratio of 20-day to 60-day volatility of daily log returns.",
     formula: "SD_20(r) / SD_60(r), r[t] = ln(C[t] / C[t-1]); 1 when SD_60(r) <= 1e-12",
     parameters: { fastPeriod: 20, slowPeriod: 60 },
-    libraryCall: "SD.calculate({period:20}) and SD.calculate({period:60}) of r",
+    libraryCall:
+      "SD.calculate({period:20}) and SMA.calculate({period:20}) of 1 + r; SD_60 combines the three 20-day blocks of " +
+      "the 60-day window by the law of total variance, which is SD.calculate({period:60}) up to rounding (tested) " +
+      "without re-summing 60 values per bar",
     warmupBars: 60,
   },
   {

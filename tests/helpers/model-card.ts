@@ -31,6 +31,7 @@ export function makeCard(version: number, overrides: Partial<ModelCard> = {}): M
       durationMs: 10,
     },
     conformal: { scores: [1, 2], alphas: { "0.8": 0.2 } },
+    calibration: null,
     metrics: { brierSkill: 0.001, accuracy: 0.52 },
     gates: [{ name: "too-good", passed: true, detail: "ok" }],
     decision: null,

@@ -8,13 +8,13 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parsePriceCsv } from "../../core/price-csv.js";
-import type { SymbolFeatures } from "../feature-table.js";
-import { computeFeatures } from "../indicators/compute.js";
-import { validateBars } from "../quality/rules.js";
-import { initBackend } from "./backend.js";
-import { buildDataset, type CloseSeries, type ForecastRows } from "./dataset.js";
-import { predictRows } from "./infer.js";
-import { trainNetwork, type TrainedNetwork } from "./train.js";
+import type { SymbolFeatures } from "../../pipeline/feature-table.js";
+import { computeFeatures } from "../../pipeline/indicators/compute.js";
+import { validateBars } from "../../pipeline/quality/rules.js";
+import { initBackend } from "../../pipeline/model/backend.js";
+import { buildDataset, type CloseSeries, type ForecastRows } from "../../pipeline/model/dataset.js";
+import { predictRows } from "../../pipeline/model/infer.js";
+import { trainNetwork, type TrainedNetwork } from "../../pipeline/model/train.js";
 
 async function loadSnapshot(dir: string) {
   const parts: SymbolFeatures[] = [];

@@ -1,0 +1,36 @@
+/**
+ * What the model stages read: the feature table with its manifest, and each symbol's validated
+ * closes (the targets). One loader so train, evaluate and forecast see the same rows.
+ */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { featureManifestSchema, type FeatureManifest } from "../../core/contracts.js";
+import { parsePriceCsv } from "../../core/price-csv.js";
+import { readJson } from "../../core/store.js";
+import { paths } from "../context.js";
+import { readFeatureTable, type SymbolFeatures } from "../feature-table.js";
+import { FEATURE_NAMES } from "../indicators/registry.js";
+import { symbolFileName } from "../universe.js";
+import { buildDataset, type CloseSeries, type PooledDataset } from "./dataset.js";
+
+export interface ModelInputs {
+  manifest: FeatureManifest;
+  parts: SymbolFeatures[];
+  closes: Map<string, CloseSeries>;
+  dataset: PooledDataset;
+}
+
+export async function loadModelInputs(workDir: string): Promise<ModelInputs> {
+  const manifest = await readJson(paths.featureManifest(workDir), featureManifestSchema);
+  const parts = await readFeatureTable(paths.featureTable(workDir), FEATURE_NAMES);
+  const closes = new Map<string, CloseSeries>();
+  for (const part of parts) {
+    const file = join(paths.pricesDir(workDir), symbolFileName(part.symbol));
+    const { bars } = parsePriceCsv(await readFile(file, "utf8"), file);
+    closes.set(part.symbol, {
+      dates: bars.map((b) => b.date),
+      close: Float64Array.from(bars, (b) => b.close),
+    });
+  }
+  return { manifest, parts, closes, dataset: buildDataset(parts, closes) };
+}

@@ -1,0 +1,45 @@
+/**
+ * Lineage of a model: which data, feature set, configuration and code produced it.
+ */
+import { execFileSync } from "node:child_process";
+import type { Config } from "../../core/config.js";
+import { sha256 } from "../../core/store.js";
+import type { TrainOptions } from "./train.js";
+
+/** The configuration keys that change what a training run produces. */
+export function trainOptions(config: Config): Omit<TrainOptions, "seed" | "onEpochEnd"> {
+  return {
+    maxEpochs: config.TRAIN_MAX_EPOCHS,
+    batchSize: config.TRAIN_BATCH_SIZE,
+    learningRate: config.TRAIN_LEARNING_RATE,
+    patience: config.TRAIN_PATIENCE,
+    validationFraction: config.TRAIN_VALIDATION_FRACTION,
+    gapDays: config.TRAIN_GAP_DAYS,
+  };
+}
+
+export function modelConfigHash(config: Config): string {
+  return sha256(
+    JSON.stringify({
+      seed: config.MODEL_SEED,
+      train: trainOptions(config),
+      walkForward: [
+        config.WALK_FORWARD_FIRST_TEST_DATE,
+        config.WALK_FORWARD_REFIT_EVERY,
+        config.WALK_FORWARD_EMBARGO_DAYS,
+      ],
+    }),
+  );
+}
+
+/** The commit being run: GitHub's, else git's, else "unknown" (a tarball without .git). */
+export function codeCommit(): string {
+  if (process.env.GITHUB_SHA) return process.env.GITHUB_SHA;
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { stdio: ["ignore", "pipe", "ignore"] })
+      .toString()
+      .trim();
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * Reads what the report is made of: the champion's card and its evaluation metrics.
+ */
+import { join } from "node:path";
+import {
+  evaluationMetricsSchema,
+  type EvaluationMetrics,
+  type ModelCard,
+} from "../../core/contracts.js";
+import { ArtifactError, readJson } from "../../core/store.js";
+import { readAliases, readCard } from "../registry/store.js";
+
+export const NO_CHAMPION_MESSAGE =
+  "no champion yet: run `npm start` (or `npm run pipeline -- run`) first";
+
+/**
+ * Same layout as `evaluationDir` in pipeline/stages/evaluate.ts, which is not imported because
+ * it loads TensorFlow.js.
+ */
+export const evaluationMetricsPath = (artifactsDir: string, version: number) =>
+  join(artifactsDir, "evaluation", String(version), "metrics.json");
+
+export interface ChampionEvaluation {
+  card: ModelCard;
+  metrics: EvaluationMetrics;
+  metricsPath: string;
+}
+
+export async function loadChampionEvaluation(artifactsDir: string): Promise<ChampionEvaluation> {
+  const { champion } = await readAliases(artifactsDir);
+  if (champion === null) throw new ArtifactError(NO_CHAMPION_MESSAGE);
+  const card = await readCard(artifactsDir, champion);
+  const metricsPath = evaluationMetricsPath(artifactsDir, champion);
+  const metrics = await readJson(metricsPath, evaluationMetricsSchema);
+  return { card, metrics, metricsPath };
+}

@@ -1,0 +1,293 @@
+/**
+ * Stage 5, evaluate: walk-forward evaluation of the candidate's recipe against the baselines
+ * on the same folds, the leakage gates, and `evaluation/<version>/` (per-day predictions,
+ * metrics, backtest series, calibration table). A failed gate fails the run loudly.
+ */
+import { join } from "node:path";
+import type { EvaluationMetrics, LeakageGate } from "../../core/contracts.js";
+import { combineHashes, hashFiles, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
+import { paths } from "../context.js";
+import { fitPlatt } from "../evaluation/platt.js";
+import {
+  canaryGate,
+  randomWalkGate,
+  shuffledLabelsGate,
+  tooGoodGate,
+} from "../evaluation/leakage-gates.js";
+import {
+  backtests,
+  conformalIntervals,
+  summarizeScope,
+  type ScopeRows,
+} from "../evaluation/summarize.js";
+import {
+  MODEL_NAMES,
+  runWalkForward,
+  type WalkForwardConfig,
+  type WalkForwardResult,
+} from "../evaluation/walk-forward.js";
+import { FEATURE_NAMES } from "../indicators/registry.js";
+import { initBackend } from "../model/backend.js";
+import type { LabelledRows } from "../model/dataset.js";
+import { selectRows } from "../model/dataset.js";
+import { loadModelInputs } from "../model/inputs.js";
+import { modelConfigHash, trainOptions } from "../model/lineage.js";
+import { readCard, updateCard } from "../registry/store.js";
+import type { StageDefinition } from "../stage-runner.js";
+import { candidatePath, readCandidate } from "./train.js";
+
+export const evaluationDir = (artifactsDir: string, version: number) =>
+  join(artifactsDir, "evaluation", String(version));
+
+const EVALUATION_FILES = ["metrics.json", "predictions.csv", "backtest.csv", "calibration.json"];
+/** conformal scores carried into forecasting: the most recent ones */
+const CONFORMAL_MEMORY = 2000;
+const VOL_INDEX = FEATURE_NAMES.indexOf("vol_20");
+
+function scopeRows(
+  data: LabelledRows,
+  result: WalkForwardResult,
+  keep: (symbol: number) => boolean,
+): ScopeRows {
+  const picked = Array.from(result.test.symbolIndex.keys()).filter((i) =>
+    keep(result.test.symbolIndex[i]!),
+  );
+  picked.sort((a, b) =>
+    result.test.dates[a]! < result.test.dates[b]!
+      ? -1
+      : result.test.dates[a]! > result.test.dates[b]!
+        ? 1
+        : a - b,
+  );
+  const k = data.featureCount;
+  return {
+    dates: picked.map((i) => result.test.dates[i]!),
+    ret: Float64Array.from(picked, (i) => result.test.ret[i]!),
+    up: Uint8Array.from(picked, (i) => result.test.up[i]!),
+    volatility: Float64Array.from(picked, (i) => data.x[result.rowIndex[i]! * k + VOL_INDEX]!),
+    forecasts: Object.fromEntries(
+      MODEL_NAMES.map((m) => {
+        const f = result.forecasts[m];
+        return [
+          m,
+          {
+            p: Float64Array.from(picked, (i) => f.p[i]!),
+            ret: f.ret ? Float64Array.from(picked, (i) => f.ret![i]!) : null,
+          },
+        ];
+      }),
+    ) as ScopeRows["forecasts"],
+  };
+}
+
+function predictionsCsv(
+  data: LabelledRows,
+  result: WalkForwardResult,
+  all: ScopeRows,
+  order: number[],
+): string {
+  const c80 = conformalIntervals(all, 0.8, all.forecasts.mlp.ret!);
+  const c95 = conformalIntervals(all, 0.95, all.forecasts.mlp.ret!);
+  const header = [
+    "date",
+    "symbol",
+    "fold",
+    "actual_return",
+    "actual_up",
+    ...MODEL_NAMES.flatMap((m) => [
+      `${m}_p_up`,
+      ...(result.forecasts[m].ret ? [`${m}_return`] : []),
+    ]),
+    "mlp_lower80",
+    "mlp_upper80",
+    "mlp_lower95",
+    "mlp_upper95",
+  ];
+  const lines = [header.join(",")];
+  order.forEach((i, j) => {
+    const cells: (string | number)[] = [
+      result.test.dates[i]!,
+      data.symbols[result.test.symbolIndex[i]!]!,
+      result.fold[i]!,
+      result.test.ret[i]!,
+      result.test.up[i]!,
+    ];
+    for (const m of MODEL_NAMES) {
+      cells.push(result.forecasts[m].p[i]!);
+      if (result.forecasts[m].ret) cells.push(result.forecasts[m].ret![i]!);
+    }
+    cells.push(c80.lower[j]!, c80.upper[j]!, c95.lower[j]!, c95.upper[j]!);
+    lines.push(cells.join(","));
+  });
+  return lines.join("\n") + "\n";
+}
+
+function backtestCsv(index: ScopeRows): string {
+  const runs = backtests(index);
+  const header = [
+    "date",
+    ...runs.flatMap((r) => [`mlp_long_flat_${r.costBps}bps`, `buy_and_hold_${r.costBps}bps`]),
+  ];
+  const lines = [header.join(",")];
+  index.dates.forEach((d, t) => {
+    lines.push(
+      [d, ...runs.flatMap((r) => [r.strategy.equity[t]!, r.buyAndHold.equity[t]!])].join(","),
+    );
+  });
+  return lines.join("\n") + "\n";
+}
+
+export function walkForwardConfig(config: Parameters<typeof trainOptions>[0]): WalkForwardConfig {
+  return {
+    refitEvery: config.WALK_FORWARD_REFIT_EVERY,
+    embargoDays: config.WALK_FORWARD_EMBARGO_DAYS,
+    firstTestDate: config.WALK_FORWARD_FIRST_TEST_DATE,
+    seed: config.MODEL_SEED,
+    train: trainOptions(config),
+  };
+}
+
+/** The quick runs of the gates: the last two folds, on the index and a few members. */
+function gateSubset(data: LabelledRows, indexSymbol: number): LabelledRows {
+  const members = data.symbols
+    .map((_, i) => i)
+    .filter((i) => i !== indexSymbol)
+    .slice(0, 4);
+  const keep = new Set([indexSymbol, ...members]);
+  return selectRows(data, (r) => keep.has(data.symbolIndex[r]!));
+}
+
+export const evaluateStage: StageDefinition = {
+  name: "evaluate",
+  cacheable: true,
+  async inputHash(ctx) {
+    return combineHashes({
+      candidate: await hashFiles([candidatePath(ctx.artifactsDir)]),
+      features: await hashFiles([
+        paths.featureTable(ctx.workDir),
+        paths.featureManifest(ctx.workDir),
+      ]),
+      config: modelConfigHash(ctx.config),
+    });
+  },
+  async outputHash(ctx) {
+    const { version } = await readCandidate(ctx.artifactsDir);
+    return hashFiles(
+      EVALUATION_FILES.map((f) => join(evaluationDir(ctx.artifactsDir, version), f)),
+    );
+  },
+  async run(ctx, progress) {
+    await initBackend();
+    const { version } = await readCandidate(ctx.artifactsDir);
+    const inputs = await loadModelInputs(ctx.workDir);
+    const data = inputs.dataset.labelled;
+    const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
+    if (indexSymbol < 0)
+      throw new Error(
+        `the index ${ctx.config.INDEX_SYMBOL} has no feature rows; run the data stages on it`,
+      );
+    const members = new Set(
+      ctx.universe.filter((s) => !s.isIndex && s.currentMember).map((s) => s.symbol),
+    );
+    const config = walkForwardConfig(ctx.config);
+
+    let started = false;
+    const result = await runWalkForward(data, config, (fold, total) => {
+      if (!started) progress.start(total + 3);
+      started = true;
+      progress.tick(`fold ${fold.index + 1} ${fold.firstTestDate}..${fold.lastTestDate}`);
+    });
+    if (result.folds.length === 0)
+      throw new Error(`no walk-forward folds: no test days after ${config.firstTestDate}`);
+
+    const index = scopeRows(data, result, (s) => s === indexSymbol);
+    const constituents = scopeRows(data, result, (s) => members.has(data.symbols[s]!));
+    const all = scopeRows(data, result, () => true);
+    const scopes: EvaluationMetrics["scopes"] = {
+      index: summarizeScope(index, true),
+      constituents: summarizeScope(constituents, false),
+    };
+
+    const quick: WalkForwardConfig = {
+      ...config,
+      lastFolds: 2,
+      train: { ...config.train, maxEpochs: 4 },
+    };
+    const subset = gateSubset(data, indexSymbol);
+    const subsetIndex = subset.symbols.indexOf(ctx.config.INDEX_SYMBOL);
+    const gates: LeakageGate[] = [tooGoodGate(scopes)];
+    gates.push(await shuffledLabelsGate(subset, quick, subsetIndex));
+    progress.tick("gate shuffled-labels");
+    gates.push(await randomWalkGate(quick));
+    progress.tick("gate random-walk");
+    gates.push(await canaryGate(subset, quick, subsetIndex));
+    progress.tick("gate canary");
+
+    const dir = evaluationDir(ctx.artifactsDir, version);
+    const metrics: EvaluationMetrics = {
+      schemaVersion: 1,
+      version,
+      createdAt: new Date().toISOString(),
+      folds: result.folds.length,
+      refitEvery: config.refitEvery,
+      embargoDays: config.embargoDays,
+      firstTestDate: result.folds[0]!.firstTestDate,
+      lastTestDate: result.folds.at(-1)!.lastTestDate,
+      scopes,
+      gates,
+    };
+    const order = Array.from(result.test.symbolIndex.keys()).sort((a, b) =>
+      result.test.dates[a]! < result.test.dates[b]!
+        ? -1
+        : result.test.dates[a]! > result.test.dates[b]!
+          ? 1
+          : a - b,
+    );
+    await writeFileAtomic(join(dir, "predictions.csv"), predictionsCsv(data, result, all, order));
+    await writeFileAtomic(join(dir, "backtest.csv"), backtestCsv(index));
+    await writeJsonAtomic(join(dir, "calibration.json"), {
+      index: scopes.index!.reliability,
+      constituents: scopes.constituents!.reliability,
+    });
+    await writeJsonAtomic(join(dir, "folds.json"), result.folds);
+    await writeJsonAtomic(join(dir, "metrics.json"), metrics);
+
+    // what forecasting carries over: calibration and conformal state from out-of-sample residuals
+    const mlpIndex = scopes.index!.models.find((m) => m.model === "mlp")!;
+    const card = await readCard(ctx.artifactsDir, version);
+    const alphas: Record<string, number> = {};
+    let scores: ArrayLike<number> = [];
+    for (const level of [0.8, 0.9, 0.95]) {
+      const run = conformalIntervals(all, level, all.forecasts.mlp.ret!);
+      alphas[String(level)] = run.finalAlpha;
+      scores = run.scores;
+    }
+    await updateCard(ctx.artifactsDir, {
+      ...card,
+      calibration: fitPlatt(all.forecasts.mlp.p, all.up),
+      conformal: { scores: Array.from(scores).slice(-CONFORMAL_MEMORY), alphas },
+      metrics: {
+        accuracy: mlpIndex.accuracy,
+        balancedAccuracy: mlpIndex.balancedAccuracy,
+        brierSkill: mlpIndex.brierSkill,
+        logLossSkill: mlpIndex.logLossSkill,
+        pesaranTimmermannP: mlpIndex.pesaranTimmermann.pValue,
+        alwaysUpBetterP: mlpIndex.dieboldMariano["always-up"]!.pValueWorse,
+        testDays: scopes.index!.n,
+      },
+      gates,
+    });
+
+    const failed = gates.filter((g) => !g.passed);
+    if (failed.length > 0) {
+      throw new Error(
+        `LEAKAGE GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`,
+      );
+    }
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    return {
+      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; all ${gates.length} leakage gates passed`,
+      details: { version, folds: result.folds.length, indexDays: scopes.index!.n },
+    };
+  },
+};

@@ -1,0 +1,121 @@
+/**
+ * Stage 4, train: the network on every symbol's rows pooled (index and constituents), written
+ * to the registry as the next version with its model card; `registry/candidate.json` names it.
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { candidateSchema, type ModelCard } from "../../core/contracts.js";
+import { combineHashes, hashFiles, readJson, writeJsonAtomic } from "../../core/store.js";
+import { paths } from "../context.js";
+import { FEATURE_NAMES } from "../indicators/registry.js";
+import { initBackend } from "../model/backend.js";
+import { loadModelInputs } from "../model/inputs.js";
+import { codeCommit, modelConfigHash, trainOptions } from "../model/lineage.js";
+import { saveModelArtifacts } from "../model/serialize.js";
+import { trainNetwork } from "../model/train.js";
+import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
+import type { StageDefinition } from "../stage-runner.js";
+
+export const candidatePath = (artifactsDir: string) =>
+  join(registryPaths.root(artifactsDir), "candidate.json");
+
+export async function readCandidate(artifactsDir: string) {
+  return readJson(candidatePath(artifactsDir), candidateSchema);
+}
+
+async function trainInputHash(workDir: string, config: Parameters<typeof modelConfigHash>[0]) {
+  return combineHashes({
+    features: await hashFiles([paths.featureTable(workDir), paths.featureManifest(workDir)]),
+    config: modelConfigHash(config),
+  });
+}
+
+export const trainStage: StageDefinition = {
+  name: "train",
+  cacheable: true,
+  inputHash: (ctx) => trainInputHash(ctx.workDir, ctx.config),
+  async outputHash(ctx) {
+    if (!existsSync(candidatePath(ctx.artifactsDir))) return "missing";
+    const { version } = await readCandidate(ctx.artifactsDir);
+    const dir = registryPaths.version(ctx.artifactsDir, version);
+    return hashFiles([
+      candidatePath(ctx.artifactsDir),
+      join(dir, "model.json"),
+      join(dir, "weights.bin"),
+    ]);
+  },
+  async run(ctx, progress) {
+    const backend = await initBackend();
+    progress.log(`TensorFlow.js backend: ${backend}`);
+    const inputs = await loadModelInputs(ctx.workDir);
+    const data = inputs.dataset.labelled;
+    const options = trainOptions(ctx.config);
+    progress.start(options.maxEpochs ?? 1);
+    const trained = await trainNetwork("mlp", data, {
+      ...options,
+      seed: ctx.config.MODEL_SEED,
+      onEpochEnd: (e) => progress.tick(`epoch ${e.epoch} val ${e.valLoss.toFixed(4)}`),
+    });
+    const saved = await saveModelArtifacts(trained.model);
+    trained.model.dispose();
+    const version = await nextVersion(ctx.artifactsDir);
+    const card: ModelCard = {
+      schemaVersion: 1,
+      name: MODEL_NAME,
+      version,
+      createdAt: new Date().toISOString(),
+      kind: "mlp",
+      backend,
+      lineage: {
+        dataHash: inputs.manifest.dataHash,
+        featureSetHash: inputs.manifest.featureSetHash,
+        configHash: modelConfigHash(ctx.config),
+        codeCommit: codeCommit(),
+      },
+      signature: {
+        featureNames: [...FEATURE_NAMES],
+        inputShape: [null, FEATURE_NAMES.length],
+        outputs: [
+          { name: "ret", shape: [null, 1] },
+          { name: "up", shape: [null, 1] },
+        ],
+      },
+      scaler: { mean: [...trained.scaler.mean], std: [...trained.scaler.std] },
+      returnScale: trained.returnScale,
+      training: {
+        rows: trained.rows,
+        firstDate: trained.firstDate,
+        lastDate: trained.lastDate,
+        epochs: trained.epochs,
+        bestEpoch: trained.bestEpoch,
+        validationLoss: trained.validationLoss,
+        seed: ctx.config.MODEL_SEED,
+        durationMs: trained.durationMs,
+      },
+      conformal: { scores: [], alphas: {} },
+      calibration: null,
+      metrics: null,
+      gates: [],
+      decision: null,
+    };
+    await writeVersion(ctx.artifactsDir, {
+      card,
+      modelJson: saved.modelJson,
+      weights: saved.weights,
+    });
+    await writeJsonAtomic(candidatePath(ctx.artifactsDir), {
+      version,
+      inputHash: await trainInputHash(ctx.workDir, ctx.config),
+    });
+    return {
+      message: `version ${version} trained on ${trained.rows} rows (${trained.firstDate}..${trained.lastDate}), ${trained.epochs} epochs (best ${trained.bestEpoch}), ${(trained.durationMs / 1000).toFixed(1)} s on ${backend}`,
+      details: {
+        version,
+        backend,
+        rows: trained.rows,
+        epochs: trained.epochs,
+        bestEpoch: trained.bestEpoch,
+      },
+    };
+  },
+};
