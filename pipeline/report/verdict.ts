@@ -9,6 +9,8 @@ export const SIGNIFICANCE = 0.05;
 /** the cost level the strategy is judged at */
 export const VERDICT_COST_BPS = 10;
 export const NETWORK = "mlp";
+export const ALWAYS_UP = "always-up";
+const LEVEL = `${SIGNIFICANCE * 100}%`;
 /** the return baselines the network must beat under Diebold-Mariano */
 export const RETURN_BASELINES = ["zero-return", "historical-mean"] as const;
 /** strategy names as the evaluate stage writes them (pipeline/evaluation/summarize.ts) */
@@ -38,14 +40,20 @@ export function networkOf(scope: Scope): ModelMetrics | undefined {
 
 function brierCheck(scope: string, mlp: ModelMetrics): VerdictCheck {
   const passed = mlp.brierSkill > 0;
-  return {
-    scope,
-    name: "Brier skill",
-    passed,
-    sentence: passed
-      ? `The network beats always-up on Brier skill (${percent(mlp.brierSkill, 2)}).`
-      : `The network does not beat always-up on Brier skill (${percent(mlp.brierSkill, 2)}).`,
-  };
+  const skill = percent(mlp.brierSkill, 2);
+  let sentence = `The network does not beat always-up on Brier skill (${skill}).`;
+  if (passed) {
+    // a positive skill of a few hundredths of a percent is usually noise: say whether DM agrees
+    const dm = mlp.dieboldMariano[ALWAYS_UP];
+    const p = dm ? pValue(dm.pValueBetter) : null;
+    sentence =
+      dm === undefined
+        ? `The network beats always-up on Brier skill (${skill}).`
+        : dm.pValueBetter < SIGNIFICANCE
+          ? `The network beats always-up on Brier skill (${skill}), significantly at ${LEVEL} under Diebold-Mariano (HLN) (p(better) = ${p}).`
+          : `The network beats always-up on Brier skill (${skill}), though Diebold-Mariano (HLN) does not find the difference significant at ${LEVEL} (p(better) = ${p}).`;
+  }
+  return { scope, name: "Brier skill", passed, sentence };
 }
 
 function chanceCheck(scope: string, mlp: ModelMetrics): VerdictCheck {
@@ -65,14 +73,13 @@ function chanceCheck(scope: string, mlp: ModelMetrics): VerdictCheck {
 function dieboldMarianoCheck(scope: string, mlp: ModelMetrics, baseline: string) {
   const dm = mlp.dieboldMariano[baseline];
   if (!dm) return null;
-  const level = `${SIGNIFICANCE * 100}%`;
   let sentence: string;
   if (dm.pValueBetter < SIGNIFICANCE) {
-    sentence = `Diebold-Mariano (HLN) finds its return forecast better than ${baseline} at ${level} (p(better) = ${pValue(dm.pValueBetter)}).`;
+    sentence = `Diebold-Mariano (HLN) finds its return forecast better than ${baseline} at ${LEVEL} (p(better) = ${pValue(dm.pValueBetter)}).`;
   } else if (dm.pValueWorse < SIGNIFICANCE) {
-    sentence = `Diebold-Mariano (HLN) finds its return forecast worse than ${baseline} at ${level} (p(worse) = ${pValue(dm.pValueWorse)}).`;
+    sentence = `Diebold-Mariano (HLN) finds its return forecast worse than ${baseline} at ${LEVEL} (p(worse) = ${pValue(dm.pValueWorse)}).`;
   } else {
-    sentence = `Diebold-Mariano (HLN) does not find its return forecast better than ${baseline} at ${level} (p(better) = ${pValue(dm.pValueBetter)}).`;
+    sentence = `Diebold-Mariano (HLN) does not find its return forecast better than ${baseline} at ${LEVEL} (p(better) = ${pValue(dm.pValueBetter)}).`;
   }
   return {
     scope,

@@ -337,8 +337,14 @@ describe("verdict", () => {
     const metrics = makeMetrics();
     networkIn(metrics).brierSkill = 0.0012;
     const verdict = verdictOf(renderReport(metrics, card));
-    expect(verdict).toContain("The network beats always-up on Brier skill (0.12%).");
+    expect(verdict).toContain(
+      "The network beats always-up on Brier skill (0.12%), though Diebold-Mariano (HLN) does not find the difference significant at 5% (p(better) = 0.766).",
+    );
     expect(verdict).toContain("passes 1 of 9 checks (index: Brier skill)");
+    networkIn(metrics).dieboldMariano["always-up"]!.pValueBetter = 0.01;
+    expect(verdictOf(renderReport(metrics, card))).toContain(
+      "The network beats always-up on Brier skill (0.12%), significantly at 5% under Diebold-Mariano (HLN) (p(better) = 0.010).",
+    );
   });
 
   it("flips the Pesaran-Timmermann wording at 0.05", () => {
