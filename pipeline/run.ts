@@ -8,23 +8,40 @@ import type { RunReport, StageRecord } from "../core/contracts.js";
 import { writeJsonAtomic } from "../core/store.js";
 import { paths, type PipelineContext } from "./context.js";
 import { runStage, type StageDefinition } from "./stage-runner.js";
-import { evaluateStage } from "./stages/evaluate.js";
+import { CODE_PATHS } from "./stages/code-paths.js";
 import { featuresStage } from "./stages/features.js";
-import { forecastStage } from "./stages/forecast.js";
 import { ingestStage } from "./stages/ingest.js";
 import { mergeStage } from "./stages/merge.js";
-import { registerStage } from "./stages/register.js";
-import { trainStage } from "./stages/train.js";
 import { validateStage } from "./stages/validate.js";
 
 /** The data stages, which work per symbol and so run per shard. */
 export const DATA_STAGES: readonly StageDefinition[] = [ingestStage, validateStage, featuresStage];
+/**
+ * A stage whose module is loaded on first use: the model stages pull in TensorFlow.js, which
+ * takes seconds to import, and the data stages should not wait for it.
+ */
+function lazyStage(
+  name: keyof typeof CODE_PATHS,
+  load: () => Promise<StageDefinition>,
+): StageDefinition {
+  let loaded: Promise<StageDefinition> | undefined;
+  const get = () => (loaded ??= load());
+  return {
+    name,
+    cacheable: true,
+    codePaths: CODE_PATHS[name],
+    inputHash: async (ctx) => (await get()).inputHash(ctx),
+    outputHash: async (ctx) => (await get()).outputHash(ctx),
+    run: async (ctx, progress) => (await get()).run(ctx, progress),
+  };
+}
+
 /** The model stages, which work on the merged data. */
 export const MODEL_STAGES: readonly StageDefinition[] = [
-  trainStage,
-  evaluateStage,
-  registerStage,
-  forecastStage,
+  lazyStage("train", async () => (await import("./stages/train.js")).trainStage),
+  lazyStage("evaluate", async () => (await import("./stages/evaluate.js")).evaluateStage),
+  lazyStage("register", async () => (await import("./stages/register.js")).registerStage),
+  lazyStage("forecast", async () => (await import("./stages/forecast.js")).forecastStage),
 ];
 /** Every stage of `pipeline run`, in order. */
 export const ALL_STAGES: readonly StageDefinition[] = [...DATA_STAGES, ...MODEL_STAGES];

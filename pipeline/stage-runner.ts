@@ -20,6 +20,8 @@ export interface StageDefinition {
   name: string;
   /** false for stages whose input lives outside (a live fetch): they always run */
   cacheable: boolean;
+  /** the source files and folders the stage's output depends on (core/ always counts) */
+  codePaths: readonly string[];
   /** hash of everything the stage reads: files, options, parameters */
   inputHash(ctx: PipelineContext): Promise<string>;
   /** hash of what the stage wrote, so a skipped stage is known to have intact outputs */
@@ -29,22 +31,31 @@ export interface StageDefinition {
 
 const cacheRecordSchema = z.object({ inputHash: z.string(), outputHash: z.string() });
 
-let codeHashPromise: Promise<string> | undefined;
+const codeHashes = new Map<string, Promise<string>>();
 
-/** Hash of the project's own source, so a code change reruns every stage. */
-export function codeHash(): Promise<string> {
-  codeHashPromise ??= (async () => {
-    const files: string[] = [];
-    for (const dir of ["core", "pipeline"]) {
-      if (!existsSync(dir)) continue;
-      const entries = await readdir(dir, { recursive: true });
-      for (const e of entries) if (e.endsWith(".ts")) files.push(join(dir, e));
-    }
-    const parts: Record<string, string> = {};
-    for (const f of files.sort()) parts[f] = await hashFiles([f]);
-    return combineHashes(parts);
-  })();
-  return codeHashPromise;
+/** Hash of the given source files and folders and of core/, so a code change reruns the stage. */
+export function codeHash(codePaths: readonly string[]): Promise<string> {
+  const key = [...codePaths].sort().join("|");
+  let hash = codeHashes.get(key);
+  if (!hash) {
+    hash = (async () => {
+      const files: string[] = [];
+      for (const path of ["core", ...codePaths]) {
+        if (!existsSync(path)) continue;
+        if (path.endsWith(".ts")) {
+          files.push(path);
+          continue;
+        }
+        for (const e of await readdir(path, { recursive: true }))
+          if (e.endsWith(".ts")) files.push(join(path, e));
+      }
+      const parts: Record<string, string> = {};
+      for (const f of files.sort()) parts[f] = await hashFiles([f]);
+      return combineHashes(parts);
+    })();
+    codeHashes.set(key, hash);
+  }
+  return hash;
 }
 
 async function readCacheRecord(path: string) {
@@ -60,7 +71,10 @@ export async function runStage(stage: StageDefinition, ctx: PipelineContext): Pr
   const progress = ctx.progress.stage(stage.name);
   let inputHash = "";
   try {
-    inputHash = combineHashes({ input: await stage.inputHash(ctx), code: await codeHash() });
+    inputHash = combineHashes({
+      input: await stage.inputHash(ctx),
+      code: await codeHash(stage.codePaths),
+    });
     const recordPath = paths.cacheRecord(ctx.workDir, stage.name);
     const record = await readCacheRecord(recordPath);
 

@@ -34,6 +34,7 @@ import { loadModelInputs } from "../model/inputs.js";
 import { modelConfigHash, trainOptions } from "../model/lineage.js";
 import { readCard, updateCard } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
+import { CODE_PATHS } from "./code-paths.js";
 import { candidatePath, readCandidate } from "./train.js";
 
 export const evaluationDir = (artifactsDir: string, version: number) =>
@@ -160,6 +161,7 @@ function gateSubset(data: LabelledRows, indexSymbol: number): LabelledRows {
 export const evaluateStage: StageDefinition = {
   name: "evaluate",
   cacheable: true,
+  codePaths: CODE_PATHS.evaluate,
   async inputHash(ctx) {
     return combineHashes({
       candidate: await hashFiles([candidatePath(ctx.artifactsDir)]),

@@ -203,6 +203,7 @@ async function writeManifest(
 export const ingestStage: StageDefinition = {
   name: "ingest",
   cacheable: true,
+  codePaths: ["pipeline/stages/ingest.ts", "pipeline/sources", "pipeline/universe.ts"],
   async inputHash(ctx) {
     const symbols = await ingestSymbols(ctx);
     const source =

@@ -70,6 +70,11 @@ async function allShardFiles(dirs: readonly string[]): Promise<string[]> {
 export const mergeStage: StageDefinition = {
   name: "merge",
   cacheable: true,
+  codePaths: [
+    "pipeline/stages/merge.ts",
+    "pipeline/stages/features.ts",
+    "pipeline/feature-table.ts",
+  ],
   async inputHash(ctx) {
     const dirs = await shardDirs(ctx.artifactsDir);
     // shard folders hold files of the same names, so hash each folder on its own

@@ -15,6 +15,7 @@ import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
+import { CODE_PATHS } from "./code-paths.js";
 
 export const candidatePath = (artifactsDir: string) =>
   join(registryPaths.root(artifactsDir), "candidate.json");
@@ -33,6 +34,7 @@ async function trainInputHash(workDir: string, config: Parameters<typeof modelCo
 export const trainStage: StageDefinition = {
   name: "train",
   cacheable: true,
+  codePaths: CODE_PATHS.train,
   inputHash: (ctx) => trainInputHash(ctx.workDir, ctx.config),
   async outputHash(ctx) {
     if (!existsSync(candidatePath(ctx.artifactsDir))) return "missing";

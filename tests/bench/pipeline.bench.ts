@@ -90,8 +90,8 @@ function stageLines(report: RunReport): string[] {
 
 function requireSucceeded(report: RunReport, what: string): void {
   if (report.status !== "succeeded") {
-    console.error(`${what} failed: ${report.error ?? "unknown error"}`);
-    process.exit(1);
+    // thrown, not process.exit, so the temp folder is still removed
+    throw new Error(`${what} failed: ${report.error ?? "unknown error"}`);
   }
 }
 
@@ -207,8 +207,7 @@ async function main(): Promise<void> {
         { cwd: ROOT, env: { ...process.env, ARTIFACTS_DIR: dir } },
       );
       if (result.code !== 0) {
-        console.error(`features process exited ${result.code}: ${result.stderr.trim()}`);
-        process.exit(1);
+        throw new Error(`features process exited ${result.code}: ${result.stderr.trim()}`);
       }
       const report = JSON.parse(result.stdout) as RunReport;
       processWalls.push(result.wallMs);
