@@ -51,11 +51,36 @@ export const configSchema = z.object({
   WALK_FORWARD_REFIT_EVERY: positiveInt.default(500),
   /** trading dates dropped between each fold's training data and its test days */
   WALK_FORWARD_EMBARGO_DAYS: z.coerce.number().int().min(0).default(5),
+  /** `pipeline replay`: trading sessions between retrainings of the replayed model */
+  REPLAY_RETRAIN_EVERY: positiveInt.default(60),
   /** a candidate must reach the champion's Brier skill plus this to replace it */
   PROMOTION_MIN_BRIER_SKILL_GAIN: z.coerce.number().default(0),
   /** significance level of the promotion policy's Diebold-Mariano test against always-up */
   PROMOTION_SIGNIFICANCE: positiveNumber.max(0.5).default(0.05),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** the API server (dashboard/server): port and interface it listens on */
+  PORT: z.coerce.number().int().min(0).max(65_535).default(7860),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  /** enables POST /api/admin/reload (at least 16 characters); without it the route does not exist */
+  ADMIN_TOKEN: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().min(16, "use at least 16 characters").optional(),
+  ),
+  /** comma-separated browser origins allowed to call the API (CORS); none by default */
+  CORS_ORIGINS: z.string().default(""),
+  /** the largest request body the server accepts, in bytes (JSON, CSV or a multipart upload) */
+  BODY_LIMIT_BYTES: positiveInt.default(1_048_576),
+  /** requests per client and RATE_LIMIT_WINDOW_MS to POST /api/predict */
+  PREDICT_RATE_LIMIT: positiveInt.default(300),
+  /** requests per client and RATE_LIMIT_WINDOW_MS to POST /api/admin/reload */
+  RELOAD_RATE_LIMIT: positiveInt.default(10),
+  RATE_LIMIT_WINDOW_MS: positiveInt.default(60_000),
+  /** trust X-Forwarded-For from a reverse proxy, so rate limits apply per client behind it */
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** the built dashboard served at / */
+  DASHBOARD_DIR: z.string().min(1).default("dashboard/dist"),
+  /** CSP frame-ancestors, space-separated (self, none or origins): who may embed the pages */
+  FRAME_ANCESTORS: z.string().min(1).default("self"),
 });
 
 export type Config = z.infer<typeof configSchema>;

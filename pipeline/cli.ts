@@ -15,6 +15,7 @@ import type { StageDefinition } from "./stage-runner.js";
 import { UsageError, loadUniverse, parseShard } from "./universe.js";
 import { formatRegistry, listRegistry } from "./registry/listing.js";
 import { rollback } from "./registry/store.js";
+import { registerReplayCommand } from "./replay/command.js";
 
 interface CliOptions {
   source: "snapshot" | "yahoo";
@@ -193,6 +194,7 @@ export function buildProgram(): Command {
         `champion: version ${from ?? "none"} -> version ${to}; run \`npm run pipeline -- forecast --force\` to republish`,
       );
     });
+  registerReplayCommand(program);
   return program;
 }
 

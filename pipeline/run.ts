@@ -62,6 +62,7 @@ export async function runPipeline(
   const runId = newRunId(startedAt);
   const records: StageRecord[] = [];
   let error: string | null = null;
+  const alarms: string[] = [];
   for (const stage of stages) {
     const record = await runStage(stage, ctx);
     records.push(record);
@@ -69,7 +70,10 @@ export async function runPipeline(
       error = `${stage.name} failed: ${record.message}`;
       break;
     }
+    const alarm = record.details?.alarm;
+    if (typeof alarm === "string") alarms.push(`${stage.name}: ${alarm}`);
   }
+  if (!error && alarms.length > 0) error = alarms.join("; ");
   ctx.progress.close();
   const report: RunReport = {
     schemaVersion: 1,

@@ -14,6 +14,11 @@ import type { StageProgress } from "./progress.js";
 export interface StageOutcome {
   message: string;
   details?: Record<string, unknown>;
+  /**
+   * Something that must fail the run loudly without stopping the stages after it (a leakage
+   * gate: the candidate is not promoted, yet the champion still publishes today's forecasts).
+   */
+  alarm?: string;
 }
 
 export interface StageDefinition {
@@ -105,7 +110,9 @@ export async function runStage(stage: StageDefinition, ctx: PipelineContext): Pr
       inputHash,
       outputHash,
       message: outcome.message,
-      ...(outcome.details ? { details: outcome.details } : {}),
+      ...(outcome.details || outcome.alarm
+        ? { details: { ...outcome.details, ...(outcome.alarm ? { alarm: outcome.alarm } : {}) } }
+        : {}),
     };
   } catch (error) {
     progress.stop();

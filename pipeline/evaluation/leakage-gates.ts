@@ -61,7 +61,8 @@ export function shuffleLabelsInBlocks(
   seed: number,
 ): LabelledRows {
   const calendar = tradingCalendar(data.dates);
-  const blocks = Math.ceil(calendar.length / blockDates);
+  // only whole blocks move, so every date's labels go to exactly one other date
+  const blocks = Math.floor(calendar.length / blockDates);
   const order = Array.from({ length: blocks }, (_, i) => i);
   const rng = createRng(seed);
   for (let i = order.length - 1; i > 0; i--) {
@@ -72,8 +73,7 @@ export function shuffleLabelsInBlocks(
   const source = new Map<string, string>();
   calendar.forEach((d, i) => {
     const b = Math.floor(i / blockDates);
-    const target = order[b]! * blockDates + (i % blockDates);
-    source.set(d, calendar[Math.min(target, calendar.length - 1)]!);
+    source.set(d, b < blocks ? calendar[order[b]! * blockDates + (i % blockDates)]! : d);
   });
   const labelAt = new Map<string, { ret: number; up: number }>();
   for (let i = 0; i < data.n; i++)

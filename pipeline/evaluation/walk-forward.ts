@@ -6,7 +6,7 @@
  * same folds, so their forecasts line up day by day.
  */
 import type { LabelledRows } from "../model/dataset.js";
-import { predictRows } from "../model/infer.js";
+import { predictRows, type Predictions } from "../model/infer.js";
 import { trainNetwork, type TrainOptions } from "../model/train.js";
 
 export const MODEL_NAMES = [
@@ -166,20 +166,25 @@ export async function runWalkForward(
     const mlp = await trainNetwork("mlp", train, { ...config.train, seed });
     const mlpOut = predictRows(mlp.model, mlp.scaler, mlp.returnScale, test.x, testRows.length);
     mlp.model.dispose();
-    // one unit converges with a larger step and batch; the same early stopping applies
-    const logistic = await trainNetwork("logistic", train, {
-      ...config.train,
-      ...LOGISTIC_OVERRIDES,
-      seed,
-    });
-    const logOut = predictRows(
-      logistic.model,
-      logistic.scaler,
-      logistic.returnScale,
-      test.x,
-      testRows.length,
-    );
-    logistic.model.dispose();
+    let logOut: Pick<Predictions, "probabilityUp"> = {
+      probabilityUp: new Float64Array(testRows.length).fill(0.5),
+    };
+    if (!config.networkOnly) {
+      // one unit converges with a larger step and batch; the same early stopping applies
+      const logistic = await trainNetwork("logistic", train, {
+        ...config.train,
+        ...LOGISTIC_OVERRIDES,
+        seed,
+      });
+      logOut = predictRows(
+        logistic.model,
+        logistic.scaler,
+        logistic.returnScale,
+        test.x,
+        testRows.length,
+      );
+      logistic.model.dispose();
+    }
     const base = symbolBaselines(data, trainRows);
 
     testRows.forEach((r, i) => {

@@ -148,7 +148,20 @@ export function walkForwardConfig(config: Parameters<typeof trainOptions>[0]): W
   };
 }
 
-/** The quick runs of the gates: the last two folds, on the index and a few members. */
+/**
+ * The gates' own training budget, fixed so a planted leak is always learnable: small data
+ * (the last two folds, the index and a few members), so a small batch gives enough steps.
+ */
+export function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
+  return {
+    ...config,
+    lastFolds: 2,
+    networkOnly: true,
+    train: { ...config.train, batchSize: 256, learningRate: 0.002, maxEpochs: 10, patience: 2 },
+  };
+}
+
+/** The quick runs of the gates: the index and a few members. */
 function gateSubset(data: LabelledRows, indexSymbol: number): LabelledRows {
   const members = data.symbols
     .map((_, i) => i)
@@ -210,11 +223,7 @@ export const evaluateStage: StageDefinition = {
       constituents: summarizeScope(constituents, false),
     };
 
-    const quick: WalkForwardConfig = {
-      ...config,
-      lastFolds: 2,
-      train: { ...config.train, maxEpochs: 4 },
-    };
+    const quick = gateConfig(config);
     const subset = gateSubset(data, indexSymbol);
     const subsetIndex = subset.symbols.indexOf(ctx.config.INDEX_SYMBOL);
     const gates: LeakageGate[] = [tooGoodGate(scopes)];
@@ -281,15 +290,15 @@ export const evaluateStage: StageDefinition = {
     });
 
     const failed = gates.filter((g) => !g.passed);
-    if (failed.length > 0) {
-      throw new Error(
-        `LEAKAGE GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`,
-      );
-    }
+    const alarm =
+      failed.length > 0
+        ? `LEAKAGE GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`
+        : undefined;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     return {
-      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; all ${gates.length} leakage gates passed`,
+      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; ${alarm ? `${failed.length} of ${gates.length} leakage gates FAILED` : `all ${gates.length} leakage gates passed`}`,
       details: { version, folds: result.folds.length, indexDays: scopes.index!.n },
+      ...(alarm ? { alarm } : {}),
     };
   },
 };
