@@ -4,7 +4,9 @@
 import { execFileSync } from "node:child_process";
 import type { Config } from "../../core/config.js";
 import { sha256 } from "../../core/store.js";
-import type { TrainOptions } from "./train.js";
+import type { ModelCard } from "../../core/contracts.js";
+import { FEATURE_NAMES } from "../indicators/registry.js";
+import type { TrainOptions, TrainedNetwork } from "./train.js";
 
 /** The configuration keys that change what a training run produces. */
 export function trainOptions(config: Config): Omit<TrainOptions, "seed" | "onEpochEnd"> {
@@ -42,4 +44,33 @@ export function codeCommit(): string {
   } catch {
     return "unknown";
   }
+}
+
+/** The parts of a model card that describe the trained network itself. */
+export function trainedNetworkCard(
+  trained: TrainedNetwork,
+  seed: number,
+): Pick<ModelCard, "signature" | "scaler" | "returnScale" | "training"> {
+  return {
+    signature: {
+      featureNames: [...FEATURE_NAMES],
+      inputShape: [null, FEATURE_NAMES.length],
+      outputs: [
+        { name: "ret", shape: [null, 1] },
+        { name: "up", shape: [null, 1] },
+      ],
+    },
+    scaler: { mean: [...trained.scaler.mean], std: [...trained.scaler.std] },
+    returnScale: trained.returnScale,
+    training: {
+      rows: trained.rows,
+      firstDate: trained.firstDate,
+      lastDate: trained.lastDate,
+      epochs: trained.epochs,
+      bestEpoch: trained.bestEpoch,
+      validationLoss: trained.validationLoss,
+      seed,
+      durationMs: trained.durationMs,
+    },
+  };
 }

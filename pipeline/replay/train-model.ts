@@ -12,7 +12,7 @@ import { computeFeatures, type FeatureMatrix } from "../indicators/compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, featureSetHash } from "../indicators/registry.js";
 import { buildDataset, type CloseSeries, type LabelledRows } from "../model/dataset.js";
 import { predictRows } from "../model/infer.js";
-import { codeCommit, modelConfigHash, trainOptions } from "../model/lineage.js";
+import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork, type TrainedNetwork } from "../model/train.js";
 import type { ValidateOptions } from "../quality/rules.js";
@@ -202,26 +202,7 @@ export async function trainReplayModel(
       configHash: modelConfigHash(config),
       codeCommit: codeCommit(),
     },
-    signature: {
-      featureNames: [...FEATURE_NAMES],
-      inputShape: [null, FEATURE_NAMES.length],
-      outputs: [
-        { name: "ret", shape: [null, 1] },
-        { name: "up", shape: [null, 1] },
-      ],
-    },
-    scaler: { mean: [...trained.scaler.mean], std: [...trained.scaler.std] },
-    returnScale: trained.returnScale,
-    training: {
-      rows: trained.rows,
-      firstDate: trained.firstDate,
-      lastDate: trained.lastDate,
-      epochs: trained.epochs,
-      bestEpoch: trained.bestEpoch,
-      validationLoss: trained.validationLoss,
-      seed: config.MODEL_SEED,
-      durationMs: trained.durationMs,
-    },
+    ...trainedNetworkCard(trained, config.MODEL_SEED),
     conformal,
     calibration,
     metrics: null,

@@ -7,10 +7,9 @@ import { join } from "node:path";
 import { candidateSchema, type ModelCard } from "../../core/contracts.js";
 import { combineHashes, hashFiles, readJson, writeJsonAtomic } from "../../core/store.js";
 import { paths } from "../context.js";
-import { FEATURE_NAMES } from "../indicators/registry.js";
 import { initBackend } from "../model/backend.js";
 import { loadModelInputs } from "../model/inputs.js";
-import { codeCommit, modelConfigHash, trainOptions } from "../model/lineage.js";
+import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
@@ -74,26 +73,7 @@ export const trainStage: StageDefinition = {
         configHash: modelConfigHash(ctx.config),
         codeCommit: codeCommit(),
       },
-      signature: {
-        featureNames: [...FEATURE_NAMES],
-        inputShape: [null, FEATURE_NAMES.length],
-        outputs: [
-          { name: "ret", shape: [null, 1] },
-          { name: "up", shape: [null, 1] },
-        ],
-      },
-      scaler: { mean: [...trained.scaler.mean], std: [...trained.scaler.std] },
-      returnScale: trained.returnScale,
-      training: {
-        rows: trained.rows,
-        firstDate: trained.firstDate,
-        lastDate: trained.lastDate,
-        epochs: trained.epochs,
-        bestEpoch: trained.bestEpoch,
-        validationLoss: trained.validationLoss,
-        seed: ctx.config.MODEL_SEED,
-        durationMs: trained.durationMs,
-      },
+      ...trainedNetworkCard(trained, ctx.config.MODEL_SEED),
       conformal: { scores: [], alphas: {} },
       calibration: null,
       metrics: null,
