@@ -10,6 +10,8 @@ export default tseslint.config(
       "coverage/",
       "dist/",
       "dashboard/.observablehq/",
+      "dashboard/src/.observablehq/",
+      "dashboard/.dist-building-*/",
       "dashboard/dist/",
     ],
   },

@@ -1,0 +1,4 @@
+import { emit } from "../../loaders/artifacts.js";
+import { loadFeatureRegistry } from "../../loaders/symbols.js";
+
+await emit("features.json", loadFeatureRegistry);

@@ -1,0 +1,73 @@
+/**
+ * Checks a Space folder before anything leaves the machine: the README front matter, the
+ * files the target needs, the total size, no environment file, no token or key in any file,
+ * and (docker) the serving bundle against its contracts. Returns every problem found.
+ */
+import { readFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { isEnvFile } from "../secrets/patterns.js";
+import { scanFiles } from "../secrets/scan.js";
+import { frontMatterProblems, type Target } from "./front-matter.js";
+import { servingBundleFiles } from "./serving-bundle.js";
+import { listTree, type TreeFile } from "./tree.js";
+
+export const REQUIRED_FILES: Record<Target, readonly string[]> = {
+  static: ["README.md", "index.html"],
+  docker: [
+    "README.md",
+    "Dockerfile",
+    ".dockerignore",
+    "package.json",
+    "package-lock.json",
+    "dashboard/server/main.ts",
+    "dashboard/build.ts",
+    "artifacts/registry/aliases.json",
+    "artifacts/forecasts/latest.json",
+  ],
+};
+
+/** Default size limit of a Space folder (Hugging Face stores files over 10 MB through Xet/LFS). */
+export const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
+
+export interface Validation {
+  files: TreeFile[];
+  totalBytes: number;
+  problems: string[];
+}
+
+export async function validateSpace(
+  dir: string,
+  target: Target,
+  maxBytes = DEFAULT_MAX_BYTES,
+): Promise<Validation> {
+  const files = await listTree(dir);
+  const problems: string[] = [];
+  const present = new Set(files.map((f) => f.path));
+  for (const required of REQUIRED_FILES[target]) {
+    if (!present.has(required)) problems.push(`${required} is missing`);
+  }
+  if (present.has("README.md")) {
+    problems.push(...frontMatterProblems(await readFile(join(dir, "README.md"), "utf8"), target));
+  }
+  const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
+  if (totalBytes > maxBytes) {
+    problems.push(`the folder holds ${totalBytes} bytes, over the limit of ${maxBytes}`);
+  }
+  for (const f of files) {
+    if (isEnvFile(basename(f.path)))
+      problems.push(`${f.path}: an environment file must not be deployed`);
+  }
+  const secrets = await scanFiles(
+    dir,
+    files.map((f) => f.path).filter((p) => !isEnvFile(basename(p))),
+  );
+  for (const s of secrets) problems.push(`${s.path}:${s.line}: looks like a ${s.pattern}`);
+  if (target === "docker" && present.has("artifacts/registry/aliases.json")) {
+    try {
+      await servingBundleFiles(join(dir, "artifacts"));
+    } catch (error) {
+      problems.push(`serving bundle: ${(error as Error).message}`);
+    }
+  }
+  return { files, totalBytes, problems };
+}

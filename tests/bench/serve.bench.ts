@@ -1,0 +1,368 @@
+/**
+ * `npm run bench:serve`: the real server (`tsx dashboard/server/main.ts`, a child process) on the
+ * real bundle (ARTIFACTS_DIR, artifacts/ by default) under autocannon, beside a bare Fastify
+ * route that returns the same forecast JSON (another child process) as the ceiling. Prints
+ * requests/s, p50/p99 latency, errors and non-2xx per route, the ratio to the ceiling, the
+ * server's resident memory after the load and the time from spawn to /readyz 200.
+ *
+ * Targets on this machine (2 cores, shared with autocannon):
+ *   GET /api/forecast   >= 70% of the ceiling's requests/s, p99 < 10 ms
+ *   POST /api/predict   >= 500 requests/s, p99 < 25 ms (633 bars of ^BSESN as JSON)
+ *   every route         0 errors, 0 non-2xx
+ *   the server          RSS < 200 MB after the load, /readyz 200 within 2 s of the spawn
+ *
+ *   npm run bench:serve -- [--gate] [--margin=<percent>] [--duration=<s>] [--connections=<n>]
+ *
+ *   --gate           exit 1 when a target is missed by more than the margin
+ *   --margin=P       how far past a target the gate tolerates, in percent (default 20): the
+ *                    machine is shared and noisy, and a miss inside the margin is printed as
+ *                    such. Errors and non-2xx get no margin: any is a failure.
+ *   --duration=S     seconds of load per route, after 2 s of warm-up (default 10)
+ *   --connections=N  concurrent connections (default 10)
+ *   --rounds=N       rounds of ceiling then GET /api/forecast, the best of each kept (default 2)
+ *
+ * Started with --ceiling <port> <file> it is the ceiling server itself.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import autocannon from "autocannon";
+import Fastify from "fastify";
+import { loadConfig } from "../../core/config.js";
+import { parsePriceCsv } from "../../core/price-csv.js";
+import { PREDICTOR_WINDOW_BARS } from "../../dashboard/server/bundle/load-bundle.js";
+import { symbolFileName } from "../../pipeline/universe.js";
+import { formatTable } from "./bench-utils.js";
+
+const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const SELF = fileURLToPath(import.meta.url);
+const PREDICT_SYMBOL = "^BSESN";
+
+const TARGETS = {
+  forecastRatio: 0.7,
+  forecastP99Ms: 10,
+  predictRps: 500,
+  predictP99Ms: 25,
+  rssMb: 200,
+  readyMs: 2_000,
+};
+
+function option(name: string, fallback: number): number {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  const value = arg === undefined ? fallback : Number(arg.split("=")[1]);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} needs a number`);
+  return value;
+}
+
+/** The ceiling: a bare Fastify route sending the same bytes, no logging, no plugins. */
+async function runCeiling(port: number, file: string): Promise<void> {
+  const json = readFileSync(file, "utf8");
+  const app = Fastify({ logger: false });
+  app.get("/api/forecast", (_request, reply) => {
+    reply.type("application/json; charset=utf-8").send(json);
+  });
+  app.get("/readyz", async () => ({ status: "ready" }));
+  await app.listen({ port, host: "127.0.0.1" });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+  readyMs: number;
+  output: string[];
+}
+
+/** Spawns a server and waits for /readyz 200; the time counts from the spawn. */
+async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
+  const started = performance.now();
+  const child = spawn(TSX, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  // drain the logs as a log collector would; keep the tail to show on failure
+  const keep = (chunk: Buffer) => {
+    output.push(chunk.toString("utf8"));
+    if (output.length > 50) output.shift();
+  };
+  child.stdout!.on("data", keep);
+  child.stderr!.on("data", keep);
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) {
+      throw new Error(`${args.join(" ")} exited (${child.exitCode}):\n${output.join("")}`);
+    }
+    const status = await fetch(`${url}/readyz`).then(
+      (res) => res.arrayBuffer().then(() => res.status),
+      () => 0,
+    );
+    if (status === 200)
+      return { process: child, url, readyMs: performance.now() - started, output };
+    if (performance.now() - started > 60_000) {
+      child.kill();
+      throw new Error(`${args.join(" ")} not ready after 60 s:\n${output.join("")}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+function stop(child: Child): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (child.process.exitCode !== null) return resolveStop();
+    child.process.once("exit", () => resolveStop());
+    child.process.kill("SIGTERM");
+  });
+}
+
+/** The node process serving: tsx runs the script in a child of its own. */
+function serverPid(wrapperPid: number): number {
+  const children = readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, "utf8")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
+  return children[0] ?? wrapperPid;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]);
+  return kb / 1024;
+}
+
+interface Load {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+interface LoadRequest {
+  method?: "GET" | "POST";
+  body?: string;
+  headers?: Record<string, string>;
+  /** a new body for every request */
+  nextBody?: () => string;
+}
+
+async function load(
+  name: string,
+  url: string,
+  request: LoadRequest,
+  duration: number,
+  connections: number,
+): Promise<Load> {
+  const { nextBody, ...fixed } = request;
+  const options: autocannon.Options = {
+    url,
+    connections,
+    method: fixed.method ?? "GET",
+    ...fixed,
+    ...(nextBody ? { requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }] } : {}),
+  };
+  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connections, caches
+  const result = await autocannon({ ...options, duration });
+  return {
+    name,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+interface Check {
+  what: string;
+  value: string;
+  target: string;
+  /** 1 met, 0 missed within the margin, -1 missed by more */
+  verdict: 1 | 0 | -1;
+}
+
+function atLeast(what: string, value: number, target: number, margin: number, unit: string): Check {
+  const verdict = value >= target ? 1 : value >= target * (1 - margin) ? 0 : -1;
+  const digits = unit === "" ? 2 : 0;
+  return { what, value: `${value.toFixed(digits)}${unit}`, target: `>= ${target}${unit}`, verdict };
+}
+
+function below(what: string, value: number, target: number, margin: number, unit: string): Check {
+  const verdict = value < target ? 1 : value < target * (1 + margin) ? 0 : -1;
+  return { what, value: `${value.toFixed(1)} ${unit}`, target: `< ${target} ${unit}`, verdict };
+}
+
+function none(what: string, count: number): Check {
+  return { what, value: String(count), target: "0", verdict: count === 0 ? 1 : -1 };
+}
+
+async function main(): Promise<void> {
+  const gate = process.argv.includes("--gate");
+  const margin = option("margin", 20) / 100;
+  const duration = option("duration", 10);
+  const connections = option("connections", 10);
+  const rounds = Math.max(1, Math.round(option("rounds", 2)));
+  const config = loadConfig();
+  const artifactsDir = resolve(ROOT, config.ARTIFACTS_DIR);
+  console.log(
+    `bench:serve on ${cpus().length} core(s), load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(
+        " ",
+      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling and forecast`,
+  );
+
+  const forecastJson = await readFile(join(artifactsDir, "forecasts", "latest.json"), "utf8");
+  const ceilingFile = join(tmpdir(), `bench-serve-ceiling-${process.pid}.json`);
+  // the same bytes the server sends: its answer is the bundle serialised once, compactly
+  await writeFile(ceilingFile, JSON.stringify(JSON.parse(forecastJson)));
+  const csv = await readFile(join(artifactsDir, "prices", symbolFileName(PREDICT_SYMBOL)), "utf8");
+  const bars = parsePriceCsv(csv).bars.slice(-PREDICTOR_WINDOW_BARS);
+  const predictBody = JSON.stringify({ symbol: PREDICT_SYMBOL, bars });
+
+  const serverPort = await freePort();
+  const server = await startChild(
+    ["dashboard/server/main.ts"],
+    {
+      ...process.env,
+      ARTIFACTS_DIR: artifactsDir,
+      PORT: String(serverPort),
+      HOST: "127.0.0.1",
+      // the bench measures serving, not the rate limiter: without this most answers are 429
+      PREDICT_RATE_LIMIT: "1000000000",
+    },
+    serverPort,
+  );
+  const ceilingPort = await freePort();
+  const ceiling = await startChild(
+    [SELF, "--ceiling", String(ceilingPort), ceilingFile],
+    process.env,
+    ceilingPort,
+  );
+
+  try {
+    const check = await fetch(`${server.url}/api/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: predictBody,
+    });
+    if (check.status !== 200)
+      throw new Error(`POST /api/predict: ${check.status} ${await check.text()}`);
+    const served = await (await fetch(`${server.url}/api/forecast`)).text();
+    const sameJson = served === (await readFile(ceilingFile, "utf8"));
+
+    const run = (name: string, url: string, request: LoadRequest = {}) =>
+      load(name, url, request, duration, connections);
+    const ceilingLoad = await run(
+      "ceiling: bare Fastify GET /api/forecast",
+      `${ceiling.url}/api/forecast`,
+    );
+    const forecast = await run("GET /api/forecast", `${server.url}/api/forecast`);
+    const predict = await run("POST /api/predict", `${server.url}/api/predict`, {
+      method: "POST",
+      body: predictBody,
+      headers: { "content-type": "application/json" },
+    });
+    // every body different (the newest bar's volume counts up), so no forecast comes from the
+    // cache: the cost of computing one
+    let counter = 0;
+    const [head, last] = [bars.slice(0, -1), bars.at(-1)!];
+    const prefix = JSON.stringify({ symbol: PREDICT_SYMBOL, bars: head }).slice(0, -2);
+    const uncached = await run("POST /api/predict, new bars each", `${server.url}/api/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      nextBody: () => `${prefix},${JSON.stringify({ ...last, volume: last.volume + ++counter })}]}`,
+    });
+    const model = await run("GET /api/model", `${server.url}/api/model`);
+    const health = await run("GET /healthz", `${server.url}/healthz`);
+    const rss = rssMb(serverPid(server.process.pid!));
+
+    const loads = [ceilingLoad, forecast, predict, uncached, model, health];
+    const ratio = forecast.rps / ceilingLoad.rps;
+    console.log("");
+    for (const line of formatTable(
+      ["route", "req/s", "p50 ms", "p99 ms", "errors", "non-2xx", "requests", "vs ceiling"],
+      loads.map((l) => [
+        l.name,
+        l.rps.toFixed(0),
+        l.p50.toFixed(1),
+        l.p99.toFixed(1),
+        String(l.errors),
+        String(l.non2xx),
+        String(l.requests),
+        l === ceilingLoad ? "" : `${((l.rps / ceilingLoad.rps) * 100).toFixed(0)}%`,
+      ]),
+    )) {
+      console.log(line);
+    }
+    console.log("");
+    console.log(
+      `ready: /readyz 200 ${server.readyMs.toFixed(0)} ms after spawning tsx dashboard/server/main.ts`,
+    );
+    console.log(
+      `memory: server RSS ${rss.toFixed(0)} MB after the load (VmRSS of the node process)`,
+    );
+    console.log(
+      `predict body: ${bars.length} bars of ${PREDICT_SYMBOL}, ${predictBody.length} bytes of JSON`,
+    );
+    console.log(
+      "POST /api/predict sends one body again and again: after the first, its forecast comes from the cache (a deterministic model); the 'new bars each' row changes the newest bar every time, so every forecast is computed",
+    );
+    console.log(`ceiling sends the same bytes as GET /api/forecast: ${sameJson ? "yes" : "NO"}`);
+
+    const checks: Check[] = [
+      atLeast("GET /api/forecast / ceiling", ratio, TARGETS.forecastRatio, margin, ""),
+      below("GET /api/forecast p99", forecast.p99, TARGETS.forecastP99Ms, margin, "ms"),
+      atLeast("POST /api/predict req/s", predict.rps, TARGETS.predictRps, margin, ""),
+      below("POST /api/predict p99", predict.p99, TARGETS.predictP99Ms, margin, "ms"),
+      none(
+        "errors (all routes)",
+        loads.reduce((n, l) => n + l.errors, 0),
+      ),
+      none(
+        "non-2xx (all routes)",
+        loads.reduce((n, l) => n + l.non2xx, 0),
+      ),
+      below("server RSS after load", rss, TARGETS.rssMb, margin, "MB"),
+      below("spawn to /readyz 200", server.readyMs, TARGETS.readyMs, margin, "ms"),
+    ];
+    const verdicts = { 1: "met", 0: `missed, within the ${margin * 100}% margin`, [-1]: "MISSED" };
+    console.log("");
+    for (const line of formatTable(
+      ["target", "measured", "target", "verdict"],
+      checks.map((c) => [c.what, c.value, c.target, verdicts[c.verdict]]),
+    )) {
+      console.log(line);
+    }
+    const failed = checks.filter((c) => c.verdict === -1);
+    if (gate && failed.length > 0) {
+      console.error(`\ngate: ${failed.length} target(s) missed by more than the margin`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await Promise.all([stop(server), stop(ceiling)]);
+  }
+}
+
+if (process.argv[2] === "--ceiling") {
+  await runCeiling(Number(process.argv[3]), process.argv[4]!);
+} else {
+  await main();
+}
