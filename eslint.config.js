@@ -13,6 +13,7 @@ export default tseslint.config(
       "dashboard/src/.observablehq/",
       "dashboard/.dist-building-*/",
       "dashboard/dist/",
+      "build/",
     ],
   },
   js.configs.recommended,

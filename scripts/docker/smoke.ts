@@ -6,7 +6,7 @@
  * the stage's ENV, starts its CMD with PORT set to a free port, probes /readyz and
  * /api/forecast, and stops it.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -111,6 +111,14 @@ async function layOut(opts: Required<Omit<SmokeOptions, "keep" | "readyTimeoutMs
       } else {
         const rel = within(source, buildWorkdir);
         if (rel === null) throw new Error(`${copy.from}: cannot map ${source} to the checkout`);
+        // the build stage compiles the server; do the same here so the copy is of this checkout
+        if (rel === "build/server") {
+          opts.log("$ npm run build:server");
+          execFileSync("npm", ["run", "--silent", "build:server"], {
+            cwd: opts.repoDir,
+            stdio: "ignore",
+          });
+        }
         const from = rel === "dashboard/dist" ? opts.dashboardDir : join(opts.repoDir, rel);
         if (!existsSync(from)) {
           throw new Error(

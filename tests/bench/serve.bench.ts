@@ -1,6 +1,7 @@
 /**
- * `npm run bench:serve`: the real server (`tsx dashboard/server/main.ts`, a child process) on the
- * real bundle (ARTIFACTS_DIR, artifacts/ by default) under autocannon, beside a bare Fastify
+ * `npm run bench:serve`: the real server as `npm run serve` runs it (the precompiled
+ * build/server/main.cjs under node with SERVE_NODE_FLAGS, a child process; built first with
+ * `npm run build:server`, before any timing) on the real bundle (ARTIFACTS_DIR, artifacts/ by default) under autocannon, beside a bare Fastify
  * route that returns the same forecast JSON (another child process) as the ceiling. Prints
  * requests/s, p50/p99 latency, errors and non-2xx per route, the ratio to the ceiling, the
  * server's resident memory after the load and the time from spawn to /readyz 200.
@@ -23,7 +24,7 @@
  *
  * Started with --ceiling <port> <file> it is the ceiling server itself.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -40,6 +41,9 @@ import { formatTable } from "./bench-utils.js";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+/** What `npm run serve` and the serving image run (keep the three in step). */
+const SERVER_ENTRY = "build/server/main.cjs";
+const SERVE_NODE_FLAGS = ["--max-old-space-size=160"];
 const SELF = fileURLToPath(import.meta.url);
 const PREDICT_SYMBOL = "^BSESN";
 
@@ -90,9 +94,14 @@ interface Child {
 }
 
 /** Spawns a server and waits for /readyz 200; the time counts from the spawn. */
-async function startChild(args: string[], env: NodeJS.ProcessEnv, port: number): Promise<Child> {
+async function startChild(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  port: number,
+): Promise<Child> {
   const started = performance.now();
-  const child = spawn(TSX, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
   // drain the logs as a log collector would; keep the tail to show on failure
   const keep = (chunk: Buffer) => {
@@ -128,7 +137,7 @@ function stop(child: Child): Promise<void> {
   });
 }
 
-/** The node process serving: tsx runs the script in a child of its own. */
+/** The node process serving: node itself, or the child tsx runs the script in. */
 function serverPid(wrapperPid: number): number {
   const children = readFileSync(`/proc/${wrapperPid}/task/${wrapperPid}/children`, "utf8")
     .trim()
@@ -237,9 +246,16 @@ async function main(): Promise<void> {
   const bars = parsePriceCsv(csv).bars.slice(-PREDICTOR_WINDOW_BARS);
   const predictBody = JSON.stringify({ symbol: PREDICT_SYMBOL, bars });
 
+  // the build is not part of the start-up time (the serving image builds it once)
+  const build = spawnSync("npm", ["run", "--silent", "build:server"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
+  if (build.status !== 0) throw new Error("npm run build:server failed");
   const serverPort = await freePort();
   const server = await startChild(
-    ["dashboard/server/main.ts"],
+    process.execPath,
+    [...SERVE_NODE_FLAGS, SERVER_ENTRY],
     {
       ...process.env,
       ARTIFACTS_DIR: artifactsDir,
@@ -252,6 +268,7 @@ async function main(): Promise<void> {
   );
   const ceilingPort = await freePort();
   const ceiling = await startChild(
+    TSX,
     [SELF, "--ceiling", String(ceilingPort), ceilingFile],
     process.env,
     ceilingPort,
@@ -314,7 +331,7 @@ async function main(): Promise<void> {
     }
     console.log("");
     console.log(
-      `ready: /readyz 200 ${server.readyMs.toFixed(0)} ms after spawning tsx dashboard/server/main.ts`,
+      `ready: /readyz 200 ${server.readyMs.toFixed(0)} ms after spawning node ${[...SERVE_NODE_FLAGS, SERVER_ENTRY].join(" ")}`,
     );
     console.log(
       `memory: server RSS ${rss.toFixed(0)} MB after the load (VmRSS of the node process)`,

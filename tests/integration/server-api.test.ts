@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -59,6 +60,19 @@ describe("the forecast routes", () => {
       headers: { "if-none-match": String(res.headers.etag) },
     });
     expect(again.statusCode).toBe(304);
+    // precompressed bytes for clients that accept them, the same JSON once decoded
+    for (const [accept, decode] of [
+      ["br", brotliDecompressSync],
+      ["gzip", gunzipSync],
+    ] as const) {
+      const packed = await app.inject({
+        url: "/api/forecast",
+        headers: { "accept-encoding": accept },
+      });
+      expect(packed.headers["content-encoding"]).toBe(accept);
+      expect(packed.headers.etag).toBe(res.headers.etag);
+      expect(decode(packed.rawPayload).toString("utf8")).toBe(res.body);
+    }
   });
 
   it("serve one symbol by any of its spellings, and 404 an unknown one", async () => {

@@ -91,6 +91,7 @@ describe.each(FILES)("%s", (file) => {
 
 describe("Dockerfile.serving", () => {
   const plan = servingPlan("Dockerfile.serving");
+  const text = readFileSync("Dockerfile.serving", "utf8");
 
   it("is multi-stage: build, production deps, a runtime stage", () => {
     expect(plan.stages.map((s) => s.name)).toEqual(["build", "deps", "runtime"]);
@@ -112,21 +113,28 @@ describe("Dockerfile.serving", () => {
     expect(routeSources).toContain('"/readyz"');
   });
 
-  it("bakes in the built dashboard and the serving bundle, and runs the server", () => {
+  it("bakes in the built dashboard, the compiled server and the serving bundle, and runs it", () => {
     const sources = plan.copies.flatMap((c) => c.sources);
     expect(sources).toEqual(
-      expect.arrayContaining(["/app/dashboard/dist", "/bundle", "/app/node_modules"]),
+      expect.arrayContaining([
+        "/app/dashboard/dist",
+        "/app/build/server",
+        "/bundle",
+        "/app/node_modules",
+      ]),
     );
-    expect(plan.cmd.at(-1)).toBe("dashboard/server/main.ts");
-    expect(existsSync(plan.cmd.at(-1)!)).toBe(true);
+    expect(plan.cmd[0]).toBe("node");
+    expect(plan.cmd.at(-1)).toBe("build/server/main.cjs");
   });
 
-  it("needs only production dependencies to start (tsx is one)", () => {
+  it("compiles the server from dashboard/server/main.ts with the build:server script it runs", () => {
     const pkg = JSON.parse(readFileSync("package.json", "utf8")) as {
-      dependencies: Record<string, string>;
+      scripts: Record<string, string>;
     };
-    expect(plan.cmd).toContain("tsx");
-    expect(Object.keys(pkg.dependencies)).toContain("tsx");
+    expect(text).toMatch(/npm run build:server/);
+    expect(pkg.scripts["build:server"]).toMatch(/dashboard\/server\/main\.ts/);
+    expect(pkg.scripts["build:server"]).toMatch(/--outfile=build\/server\/main\.cjs/);
+    expect(existsSync("dashboard/server/main.ts")).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@
  * hot routes only write a string.
  */
 import { createHash } from "node:crypto";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 import type {
   Aliases,
   EvaluationMetrics,
@@ -51,12 +52,34 @@ export interface ServingBundle {
   /** name, sector and kind of each published symbol, for predictions named by symbol */
   descriptions: ReadonlyMap<string, SymbolDescription>;
   forecastJson: string;
+  /** forecastJson's bytes as sent: as is, and compressed once at load (best quality) */
+  forecastBytes: EncodedBytes;
   forecastEtag: string;
   forecastJsonBySymbol: ReadonlyMap<string, string>;
   modelJson: string;
   latestRunJson: string | null;
   /** the newest `limit` ledger rows (of one symbol when given), as the /api/ledger answer */
   ledger(symbol: string | undefined, limit: number | undefined): LedgerSelection;
+}
+
+export interface EncodedBytes {
+  identity: Buffer;
+  br: Buffer;
+  gzip: Buffer;
+}
+
+function encodedBytes(json: string): EncodedBytes {
+  const identity = Buffer.from(json, "utf8");
+  return {
+    identity,
+    br: brotliCompressSync(identity, {
+      params: {
+        [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+        [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length,
+      },
+    }),
+    gzip: gzipSync(identity, { level: zlib.Z_BEST_COMPRESSION }),
+  };
 }
 
 function etagOf(json: string): string {
@@ -102,6 +125,7 @@ export function createServingBundle(parts: BundleParts): ServingBundle {
       ]),
     ),
     forecastJson,
+    forecastBytes: encodedBytes(forecastJson),
     forecastEtag: etagOf(forecastJson),
     forecastJsonBySymbol: new Map(forecasts.forecasts.map((f) => [f.symbol, JSON.stringify(f)])),
     modelJson: JSON.stringify({

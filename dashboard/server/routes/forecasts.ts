@@ -5,7 +5,24 @@ import { forecastBundleSchema, symbolForecastSchema } from "../../../core/contra
 import { ApiError } from "../api-error.js";
 import { commonErrors, symbolParamsSchema } from "../api-schemas.js";
 import type { BundleHolder } from "../bundle/bundle-holder.js";
-import { sendJson, servingBundle } from "./serve-json.js";
+import { sendJson, sendJsonBytes, servingBundle } from "./serve-json.js";
+
+/**
+ * The encoding to send a precompressed answer in: brotli or gzip when the client accepts it
+ * (a q of 0 refuses), else none.
+ */
+export function pickEncoding(acceptEncoding: string | undefined): "br" | "gzip" | "identity" {
+  if (acceptEncoding === undefined || acceptEncoding === "") return "identity";
+  const accepted = new Set<string>();
+  for (const part of acceptEncoding.toLowerCase().split(",")) {
+    const [name = "", ...params] = part.split(";").map((p) => p.trim());
+    const q = params.find((p) => p.startsWith("q="));
+    if (q === undefined || Number(q.slice(2)) > 0) accepted.add(name);
+  }
+  if (accepted.has("br")) return "br";
+  if (accepted.has("gzip")) return "gzip";
+  return accepted.has("*") ? "br" : "identity";
+}
 
 export const forecastRoutes: FastifyPluginAsyncZod<{ bundles: BundleHolder }> = async (
   app,
@@ -14,6 +31,8 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ bundles: BundleHolder }> = 
   app.get(
     "/api/forecast",
     {
+      // sent precompressed: the compression plugin has nothing to do here
+      compress: false,
       schema: {
         summary: "The newest forecast for the index and every constituent (latest.json)",
         tags: ["forecasts"],
@@ -26,10 +45,16 @@ export const forecastRoutes: FastifyPluginAsyncZod<{ bundles: BundleHolder }> = 
     },
     async (request, reply) => {
       const bundle = servingBundle(bundles);
-      reply.header("etag", bundle.forecastEtag).header("cache-control", "no-cache");
+      reply
+        .header("etag", bundle.forecastEtag)
+        .header("cache-control", "no-cache")
+        .header("vary", "accept-encoding");
       if (request.headers["if-none-match"] === bundle.forecastEtag)
         return reply.code(304).send(null);
-      return sendJson(reply, bundle.forecastJson);
+      // the bytes serialised and compressed when the bundle was loaded
+      const encoding = pickEncoding(request.headers["accept-encoding"]);
+      if (encoding !== "identity") reply.header("content-encoding", encoding);
+      return sendJsonBytes(reply, bundle.forecastBytes[encoding]);
     },
   );
 

@@ -6,7 +6,7 @@
 import multipart from "@fastify/multipart";
 import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import { symbolForecastSchema, type Bar, type SymbolForecast } from "../../../core/contracts.js";
+import { symbolForecastSchema, type SymbolForecast } from "../../../core/contracts.js";
 import type { SymbolDescription } from "../../../pipeline/model/predictor.js";
 import { ApiError } from "../api-error.js";
 import {
@@ -15,10 +15,13 @@ import {
   predictBodySchema,
   predictQuerySchema,
   predictResponseSchema,
+  type PredictBody,
 } from "../api-schemas.js";
 import type { BundleHolder } from "../bundle/bundle-holder.js";
 import type { ServingBundle } from "../bundle/serving-bundle.js";
+import { BodyMemo, type CheckedBars, type MemoEntry } from "../predict/body-memo.js";
 import { checkBars } from "../predict/check-bars.js";
+import { barsDigest } from "../predict/forecast-cache.js";
 import { csvToBody, multipartToBody } from "../predict/upload-body.js";
 import { servingBundle } from "./serve-json.js";
 
@@ -58,10 +61,11 @@ function describe(bundle: ServingBundle, asked: string | undefined): SymbolDescr
 function forecastOf(
   request: FastifyRequest,
   bundle: ServingBundle,
-  bars: readonly Bar[],
+  input: CheckedBars,
   about: SymbolDescription,
 ): SymbolForecast {
-  const key = bundle.predictions.key(bars, about);
+  const bars = input.used;
+  const key = bundle.predictions.keyOf(input.digest, about);
   const cached = bundle.predictions.get(key);
   if (cached !== undefined) return cached;
   let forecast: SymbolForecast;
@@ -88,8 +92,42 @@ function forecastOf(
   return forecast;
 }
 
+/** The client's bars checked against this bundle's limits, and the newest window of them. */
+function checkedBars(bundle: ServingBundle, input: PredictBody["bars"]): CheckedBars {
+  const bars = checkBars(input, bundle.minBars);
+  // the predictor reads only the newest window; older bars cannot change the forecast
+  const used = bars.length > bundle.windowBars ? bars.slice(-bundle.windowBars) : bars;
+  return {
+    minBars: bundle.minBars,
+    windowBars: bundle.windowBars,
+    received: bars.length,
+    used,
+    digest: barsDigest(used),
+  };
+}
+
 export const predictRoutes: FastifyPluginAsyncZod<PredictOptions> = async (app, options) => {
   const { bundles } = options;
+  // JSON bodies by their bytes: a body seen before is neither parsed nor checked again
+  const memo = new BodyMemo();
+  const memoOf = new WeakMap<FastifyRequest, MemoEntry>();
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = body as string;
+    const digest = BodyMemo.digest(text);
+    const seen = memo.get(digest);
+    if (seen !== undefined) {
+      memoOf.set(request, seen);
+      return done(null, seen.parsed);
+    }
+    // Fastify's own JSON parser (prototype-poisoning checks, its errors), then remembered
+    parseJson(request, text, (error, parsed) => {
+      if (error) return done(error, undefined);
+      memoOf.set(request, memo.add(digest, parsed));
+      done(null, parsed);
+    });
+  });
   // both parsers exist in this route group only: elsewhere CSV and multipart bodies get 415
   await app.register(multipart, {
     limits: { fileSize: options.bodyLimit, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
@@ -134,14 +172,22 @@ export const predictRoutes: FastifyPluginAsyncZod<PredictOptions> = async (app, 
       // read once: a reload swapping the bundle cannot change it under this request
       const bundle = servingBundle(bundles);
       const about = describe(bundle, body.symbol ?? query.symbol);
-      const bars = checkBars(body.bars, bundle.minBars);
-      // the predictor reads only the newest window; older bars cannot change the forecast
-      const used = bars.length > bundle.windowBars ? bars.slice(-bundle.windowBars) : bars;
+      // a JSON body seen before was checked before (against the same bundle limits)
+      const entry = memoOf.get(request);
+      let checked = entry?.checked;
+      if (
+        checked === undefined ||
+        checked.minBars !== bundle.minBars ||
+        checked.windowBars !== bundle.windowBars
+      ) {
+        checked = checkedBars(bundle, body.bars);
+        if (entry !== undefined) entry.checked = checked;
+      }
       return {
         modelVersion: bundle.modelVersion,
-        barsReceived: bars.length,
-        barsUsed: used.length,
-        forecast: forecastOf(request, bundle, used, about),
+        barsReceived: checked.received,
+        barsUsed: checked.used.length,
+        forecast: forecastOf(request, bundle, checked, about),
       };
     },
   );

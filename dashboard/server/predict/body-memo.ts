@@ -1,0 +1,86 @@
+/**
+ * The JSON bodies of POST /api/predict seen lately, by the SHA-256 of their bytes, with what
+ * was derived from them: the parsed value and, once a request has got that far, the checked
+ * bars and their digest (the forecast cache's key). The same bytes always parse, validate and
+ * check to the same bars, so a client sending a series again (the dashboard, a retry) skips
+ * JSON.parse of ~90 kB, the bar checks and the digest, and its forecast comes from the cache.
+ * Bounded by a budget of bars (a body may carry up to 20,000); least recently used out first.
+ */
+import { createHash } from "node:crypto";
+import type { Bar } from "../../../core/contracts.js";
+
+export interface CheckedBars {
+  /** the bundle settings the check used: a reloaded bundle may differ */
+  minBars: number;
+  windowBars: number;
+  received: number;
+  /** the newest windowBars bars, the predictor's input */
+  used: readonly Bar[];
+  /** barsDigest(used) */
+  digest: string;
+}
+
+export interface MemoEntry {
+  /** the parsed JSON, deeply frozen: validation reads it, nothing may change it */
+  readonly parsed: unknown;
+  readonly bars: number;
+  checked?: CheckedBars;
+}
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const inner of Object.values(value)) deepFreeze(inner);
+}
+
+function barCount(parsed: unknown): number {
+  const bars = (parsed as { bars?: unknown } | null)?.bars;
+  return Array.isArray(bars) ? bars.length : 0;
+}
+
+export class BodyMemo {
+  readonly #entries = new Map<string, MemoEntry>();
+  #bars = 0;
+
+  constructor(
+    readonly capacity = 16,
+    readonly barBudget = 20_000,
+  ) {}
+
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  static digest(text: string): string {
+    return createHash("sha256").update(text).digest("base64url");
+  }
+
+  get(digest: string): MemoEntry | undefined {
+    const entry = this.#entries.get(digest);
+    if (entry !== undefined) {
+      this.#entries.delete(digest);
+      this.#entries.set(digest, entry);
+    }
+    return entry;
+  }
+
+  /** Keeps a successfully parsed body; returns its entry (not kept when over the budget). */
+  add(digest: string, parsed: unknown): MemoEntry {
+    const entry: MemoEntry = { parsed, bars: barCount(parsed) };
+    if (entry.bars > this.barBudget) return entry;
+    deepFreeze(parsed);
+    const previous = this.#entries.get(digest);
+    if (previous !== undefined) {
+      this.#entries.delete(digest);
+      this.#bars -= previous.bars;
+    }
+    this.#entries.set(digest, entry);
+    this.#bars += entry.bars;
+    while (this.#entries.size > this.capacity || this.#bars > this.barBudget) {
+      const [oldest, dropped] = this.#entries.entries().next().value!;
+      this.#entries.delete(oldest);
+      this.#bars -= dropped.bars;
+    }
+    return entry;
+  }
+}
