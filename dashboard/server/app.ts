@@ -24,6 +24,7 @@ import security, { parseList } from "./plugins/security.js";
 import { adminRoutes } from "./routes/admin.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { forecastRoutes } from "./routes/forecasts.js";
+import { bufferedStdout } from "./log-destination.js";
 import { OneLineRequestLog } from "./request-log.js";
 import { healthRoutes } from "./routes/health.js";
 import { ledgerRoutes } from "./routes/ledger.js";
@@ -83,8 +84,9 @@ function loggerOptions(config: Config, stream: LogStream | undefined) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const bufferedLog = options.logStream ? undefined : bufferedStdout();
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream),
+    logger: loggerOptions(config, options.logStream ?? bufferedLog?.stream),
     genReqId: requestId,
     logController: new OneLineRequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -104,7 +106,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
-  app.addHook("onClose", async () => bundles.close());
+  app.addHook("onClose", async () => {
+    bundles.close();
+    bufferedLog?.close();
+  });
 
   await app.register(errorHandling);
   await app.register(security, {
