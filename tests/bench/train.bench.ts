@@ -221,7 +221,8 @@ async function benchFirstRun(rows: Row[], keep: boolean): Promise<PipelineContex
     process.execPath,
     join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"),
     "-e",
-    "",
+    // not "": tsx takes an empty -e as no script and opens its REPL, which waits on stdin
+    "0",
   ]);
   const moduleLoadMs = Math.max(0, withModules - nodeTsx);
   const startupMs = tsxCli + moduleLoadMs;
