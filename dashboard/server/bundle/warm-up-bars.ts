@@ -3,18 +3,7 @@
  * loaded model runs before the server reports ready (and warms the JIT for /api/predict).
  */
 import type { Bar } from "../../../core/contracts.js";
-
-/** mulberry32: a tiny seeded generator, so every warm-up sees the same series */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+import { createRng } from "../../../pipeline/evaluation/random.js";
 
 function nextWeekday(date: Date): Date {
   const next = new Date(date.getTime() + 86_400_000);
@@ -24,7 +13,8 @@ function nextWeekday(date: Date): Date {
 
 /** `count` weekday bars of a random walk with about 1% daily volatility. */
 export function warmUpBars(count: number, seed = 7): Bar[] {
-  const random = seeded(seed);
+  const rng = createRng(seed);
+  const random = () => rng.uniform();
   const bars: Bar[] = [];
   let date = new Date(Date.UTC(2010, 0, 4));
   let close = 10_000;
