@@ -1,14 +1,16 @@
 /**
- * The one predictor: bars -> the 45 features -> the champion network -> a calibrated
- * probability and a conformal interval -> a forecast. The forecast stage and the server's
- * `POST /api/predict` both use it, so published and served numbers cannot disagree.
+ * The one predictor: bars -> the 45 features of the last bar -> the champion network -> a
+ * calibrated probability and a conformal interval -> a forecast. The forecast stage and the
+ * server's `POST /api/predict` both use it, so published and served numbers cannot disagree.
+ * The features come from computeLastFeatureRow, held to the training feature table by
+ * tests/unit/last-row.test.ts.
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Bar, ModelCard, SymbolForecast } from "../../core/contracts.js";
 import { conformalQuantile } from "../evaluation/conformal.js";
 import { applyPlatt } from "../evaluation/platt.js";
 import { confidenceLevel, nextWeekday, plainNote, riskLevel } from "../forecast/describe.js";
-import { computeFeatures } from "../indicators/compute.js";
+import { computeLastFeatureRow } from "../indicators/last-row.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS } from "../indicators/registry.js";
 import { initBackend } from "./backend.js";
 import { predictRows } from "./infer.js";
@@ -74,25 +76,17 @@ export function createPredictor(
           `${about.symbol}: ${bars.length} bars given; the indicators need at least ${MIN_BARS} daily bars (${MAX_WARMUP_BARS} of warm-up plus the day to forecast from)`,
         );
       }
-      const window = bars.slice(-(MAX_WARMUP_BARS + RISK_HISTORY_BARS));
-      const { dates, columns } = computeFeatures(window);
-      const last = dates.length - 1;
-      const dataEnd = window.at(-1)!.date;
-      if (last < 0 || dates[last] !== dataEnd) {
-        throw new PredictionInputError(
-          `${about.symbol}: no feature row for the last bar ${dataEnd}`,
-        );
-      }
-      const x = Float32Array.from(columns, (c) => c[last]!);
-      const out = predictRows(model, scaler, card.returnScale, x, 1);
+      const row = computeLastFeatureRow(bars, RISK_HISTORY_BARS);
+      const dataEnd = row.date;
+      const out = predictRows(model, scaler, card.returnScale, Float32Array.from(row.values), 1);
       const probabilityUp = applyPlatt(card.calibration, out.probabilityUp[0]!);
       const expectedReturn = out.expectedReturn?.[0] ?? 0;
-      const vol = columns[VOL_INDEX]![last]!;
+      const vol = row.values[VOL_INDEX]!;
       const interval80 = intervalAt(card, sortedScores, 0.8, expectedReturn, vol);
       const interval95 = intervalAt(card, sortedScores, 0.95, expectedReturn, vol);
       const confidence = confidenceLevel(probabilityUp);
-      const risk = riskLevel(vol, columns[VOL_INDEX]!);
-      const lastClose = window.at(-1)!.close;
+      const risk = riskLevel(vol, row.volatilityHistory);
+      const lastClose = bars.at(-1)!.close;
       return {
         ...about,
         dataEnd,

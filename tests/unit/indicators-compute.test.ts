@@ -1,6 +1,7 @@
 import { KST, StochasticRSI, SD } from "technicalindicators";
 import { describe, expect, it } from "vitest";
 import type { Bar } from "../../core/contracts.js";
+import { flatBars, randomWalk } from "../helpers/bars.js";
 import {
   FeatureInputError,
   computeFeatureColumns,
@@ -12,49 +13,6 @@ import {
   MAX_WARMUP_BARS,
   type FeatureName,
 } from "../../pipeline/indicators/registry.js";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function isoDate(day: number): string {
-  return new Date(Date.UTC(2000, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
-}
-
-/** A seeded random walk with consistent OHLC and integer volumes. */
-function randomWalk(n: number, seed: number, volume = true): Bar[] {
-  const random = mulberry32(seed);
-  const bars: Bar[] = [];
-  let close = 100;
-  for (let t = 0; t < n; t++) {
-    const open = close * (1 + (random() - 0.5) * 0.01);
-    close = open * (1 + (random() - 0.5) * 0.04);
-    const high = Math.max(open, close) * (1 + random() * 0.01);
-    const low = Math.min(open, close) * (1 - random() * 0.01);
-    const v = volume ? Math.round(1e5 + random() * 1e6) : 0;
-    bars.push({ date: isoDate(t), open, high, low, close, adjClose: close, volume: v });
-  }
-  return bars;
-}
-
-function flatBars(n: number, price: number, volume: number, startDay = 0): Bar[] {
-  return Array.from({ length: n }, (_, t) => ({
-    date: isoDate(startDay + t),
-    open: price,
-    high: price,
-    low: price,
-    close: price,
-    adjClose: price,
-    volume,
-  }));
-}
 
 function lastRow(bars: Bar[]): Record<FeatureName, number> {
   const { columns } = computeFeatures(bars);
