@@ -160,8 +160,8 @@ describe("headers and CORS", () => {
     await app?.close();
   });
 
-  it("sets helmet's security headers on API answers and errors", async () => {
-    for (const url of ["/api/forecast", "/no/such/route", "/"]) {
+  it("sets helmet's security headers on pages and on answers outside the API", async () => {
+    for (const url of ["/", "/no/such/route", "/docs"]) {
       const res = await app.inject(url);
       expect(res.headers["x-content-type-options"], url).toBe("nosniff");
       expect(res.headers["x-frame-options"], url).toBe("SAMEORIGIN");
@@ -172,6 +172,30 @@ describe("headers and CORS", () => {
         /default-src 'self'.*object-src 'none'.*frame-ancestors 'self'/,
       );
       expect(res.headers["x-powered-by"], url).toBeUndefined();
+    }
+  });
+
+  it("sets OWASP's API headers on API, health and metrics answers and their errors", async () => {
+    for (const url of [
+      "/api/forecast",
+      "/api/no/such/route",
+      "/api/forecast/NOPE",
+      "/healthz",
+      "/metrics",
+    ]) {
+      const res = await app.inject(url);
+      expect(res.headers["x-content-type-options"], url).toBe("nosniff");
+      expect(res.headers["x-frame-options"], url).toBe("DENY");
+      expect(res.headers["strict-transport-security"], url).toMatch(/max-age=\d+/);
+      expect(res.headers["cross-origin-resource-policy"], url).toBe("same-origin");
+      expect(res.headers["content-security-policy"], url).toBe(
+        "default-src 'none'; frame-ancestors 'none'",
+      );
+      // page-only headers stay off: they would only add bytes to every answer
+      expect(res.headers["cross-origin-opener-policy"], url).toBeUndefined();
+      expect(res.headers["x-dns-prefetch-control"], url).toBeUndefined();
+      expect(res.headers["x-powered-by"], url).toBeUndefined();
+      expect(res.headers["x-request-id"], url).toMatch(/^[\w.-]+$/);
     }
   });
 
