@@ -26,7 +26,7 @@
  * Started with --ceiling <port> <file> it is the ceiling server itself.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -91,7 +91,9 @@ interface Child {
   process: ChildProcess;
   url: string;
   readyMs: number;
-  output: string[];
+  /** the tail of its log file */
+  output: () => string;
+  logFile: string;
 }
 
 /** Spawns a server and waits for /readyz 200; the time counts from the spawn. */
@@ -102,40 +104,50 @@ async function startChild(
   port: number,
 ): Promise<Child> {
   const started = performance.now();
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  const output: string[] = [];
-  // drain the logs as a log collector would; keep the tail to show on failure
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString("utf8"));
-    if (output.length > 50) output.shift();
+  // the logs go to a file, as to a log collector in another process: drained here, they would
+  // take the load generator's own thread (autocannon runs in this process)
+  const logFile = join(tmpdir(), `bench-serve-${process.pid}-${port}.log`);
+  const log = openSync(logFile, "w");
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", log, log] });
+  closeSync(log);
+  const output = () => {
+    const text = readFileSync(logFile, "utf8");
+    return text.slice(-8_000);
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) {
-      throw new Error(`${args.join(" ")} exited (${child.exitCode}):\n${output.join("")}`);
+      throw new Error(`${args.join(" ")} exited (${child.exitCode}):\n${output()}`);
     }
     const status = await fetch(`${url}/readyz`).then(
       (res) => res.arrayBuffer().then(() => res.status),
       () => 0,
     );
     if (status === 200)
-      return { process: child, url, readyMs: performance.now() - started, output };
+      return { process: child, url, readyMs: performance.now() - started, output, logFile };
     if (performance.now() - started > 60_000) {
       child.kill();
-      throw new Error(`${args.join(" ")} not ready after 60 s:\n${output.join("")}`);
+      throw new Error(`${args.join(" ")} not ready after 60 s:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 10));
   }
 }
 
-function stop(child: Child): Promise<void> {
-  return new Promise((resolveStop) => {
+async function stop(child: Child): Promise<void> {
+  await new Promise<void>((resolveStop) => {
     if (child.process.exitCode !== null) return resolveStop();
     child.process.once("exit", () => resolveStop());
     child.process.kill("SIGTERM");
   });
+  rmSync(child.logFile, { force: true });
+}
+
+/** Lines in a child's log file so far. */
+function logLines(child: Child): number {
+  const text = readFileSync(child.logFile, "utf8");
+  let lines = 0;
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) lines++;
+  return lines;
 }
 
 /** The node process serving: node itself, or the child tsx runs the script in. */
@@ -324,6 +336,9 @@ async function main(): Promise<void> {
     const model = await run("GET /api/model", `${server.url}/api/model`);
     const health = await run("GET /healthz", `${server.url}/healthz`);
     const rss = rssMb(serverPid(server.process.pid!));
+    // the server's log is flushed every 500 ms; wait for the last batch
+    await new Promise((r) => setTimeout(r, 700));
+    const loggedLines = logLines(server);
 
     const loads = [ceilingLoad, forecast, predict, uncached, model, health];
     const ratio = forecast.rps / ceilingLoad.rps;
@@ -361,6 +376,9 @@ async function main(): Promise<void> {
       "POST /api/predict sends one body again and again: after the first, its forecast comes from the cache (a deterministic model); the 'new bars each' row changes the newest bar every time, so every forecast is computed",
     );
     console.log(`ceiling sends the same bytes as GET /api/forecast: ${sameJson ? "yes" : "NO"}`);
+    console.log(
+      `server log: ${loggedLines} JSON lines at LOG_LEVEL=${config.LOG_LEVEL} (one per request), written to a file as for a log collector in another process`,
+    );
     console.log(
       `GET /api/forecast against the ceiling, round by round: ${everyPair.join(", ")}; the table shows the median round`,
     );
