@@ -1,16 +1,6 @@
 /** Synthetic daily bars for the indicator tests: seeded random walks and flat runs. */
 import type { Bar } from "../../core/contracts.js";
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from "../../pipeline/evaluation/random.js";
 
 export function isoDate(day: number): string {
   return new Date(Date.UTC(2000, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
@@ -18,7 +8,8 @@ export function isoDate(day: number): string {
 
 /** A seeded random walk with consistent OHLC and integer volumes. */
 export function randomWalk(n: number, seed: number, volume = true): Bar[] {
-  const random = mulberry32(seed);
+  const rng = createRng(seed);
+  const random = () => rng.uniform();
   const bars: Bar[] = [];
   let close = 100;
   for (let t = 0; t < n; t++) {

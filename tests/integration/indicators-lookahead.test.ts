@@ -11,6 +11,7 @@ import {
   computeFeatures,
   type FeatureMatrix,
 } from "../../pipeline/indicators/compute.js";
+import { createRng } from "../../pipeline/evaluation/random.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS } from "../../pipeline/indicators/registry.js";
 
 function loadBars(file: string): Bar[] {
@@ -18,20 +19,10 @@ function loadBars(file: string): Bar[] {
   return parsePriceCsv(readFileSync(path, "utf8"), file).bars;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Every bar after `cut` moved randomly (seeded), keeping valid OHLC and volume. */
 function perturbAfter(bars: readonly Bar[], cut: number, seed: number): Bar[] {
-  const random = mulberry32(seed);
+  const rng = createRng(seed);
+  const random = () => rng.uniform();
   return bars.map((b, t) => {
     if (t <= cut) return b;
     const scale = Math.exp((random() - 0.5) * 0.2);
