@@ -74,20 +74,25 @@ function withSharedResults(s: PriceSeries): SeriesContext {
   };
 }
 
+/** Throws FeatureInputError for a bar no feature can be computed from. */
+export function checkFeatureBar(b: Bar, previous: Bar | undefined): void {
+  if (!(b.open > 0 && b.high > 0 && b.low > 0 && b.close > 0) || !Number.isFinite(b.high)) {
+    throw new FeatureInputError(`bar ${b.date}: prices must be finite and positive`);
+  }
+  if (!(b.volume >= 0) || !Number.isFinite(b.volume)) {
+    throw new FeatureInputError(`bar ${b.date}: volume must be finite and non-negative`);
+  }
+  if (previous !== undefined && !(b.date > previous.date)) {
+    throw new FeatureInputError(`bar ${b.date}: dates must be strictly increasing`);
+  }
+}
+
 function readSeries(bars: readonly Bar[]): PriceSeries {
   const n = bars.length;
   const s: PriceSeries = { n, open: [], high: [], low: [], close: [], volume: [] };
   for (let t = 0; t < n; t++) {
     const b = bars[t]!;
-    if (!(b.open > 0 && b.high > 0 && b.low > 0 && b.close > 0) || !Number.isFinite(b.high)) {
-      throw new FeatureInputError(`bar ${b.date}: prices must be finite and positive`);
-    }
-    if (!(b.volume >= 0) || !Number.isFinite(b.volume)) {
-      throw new FeatureInputError(`bar ${b.date}: volume must be finite and non-negative`);
-    }
-    if (t > 0 && !(b.date > bars[t - 1]!.date)) {
-      throw new FeatureInputError(`bar ${b.date}: dates must be strictly increasing`);
-    }
+    checkFeatureBar(b, t > 0 ? bars[t - 1] : undefined);
     s.open.push(b.open);
     s.high.push(b.high);
     s.low.push(b.low);
@@ -322,7 +327,7 @@ function rsi(s: PriceSeries, period: number): Float64Array {
 }
 
 /** Below this RSI range a 14-day window is flat: what is left is rounding noise. */
-const FLAT_RSI_RANGE = 1e-9;
+export const FLAT_RSI_RANGE = 1e-9;
 
 function oscillatorFeatures(s: PriceSeries) {
   const { n, high, low, close } = s;
@@ -413,9 +418,9 @@ function blockStandardDeviation(
 }
 
 /** Below this a standard deviation of log returns is the rounding noise of a flat window. */
-const FLAT_RETURN_SD = 1e-12;
+export const FLAT_RETURN_SD = 1e-12;
 /** Bollinger bands narrower than this fraction of the middle band are a flat window. */
-const FLAT_BAND_WIDTH = 4e-9;
+export const FLAT_BAND_WIDTH = 4e-9;
 
 function volatilityFeatures(s: PriceSeries) {
   const { n, high, low, close } = s;

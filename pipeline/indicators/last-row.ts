@@ -8,13 +8,15 @@
  * a change to one without the other fails there.
  */
 import type { Bar } from "../../core/contracts.js";
-import { FeatureInputError, NO_VOLUME } from "./compute.js";
+import {
+  FLAT_BAND_WIDTH,
+  FLAT_RETURN_SD,
+  FLAT_RSI_RANGE,
+  FeatureInputError,
+  NO_VOLUME,
+  checkFeatureBar,
+} from "./compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, type FeatureName } from "./registry.js";
-
-/** Same thresholds as compute.ts: below them a window is flat and what is left is rounding. */
-const FLAT_RSI_RANGE = 1e-9;
-const FLAT_RETURN_SD = 1e-12;
-const FLAT_BAND_WIDTH = 4e-9;
 
 export interface LastFeatureRow {
   date: string;
@@ -46,15 +48,7 @@ function readWindow(bars: readonly Bar[], first: number): Window {
   };
   for (let i = 0; i < m; i++) {
     const b = bars[first + i]!;
-    if (!(b.open > 0 && b.high > 0 && b.low > 0 && b.close > 0) || !Number.isFinite(b.high)) {
-      throw new FeatureInputError(`bar ${b.date}: prices must be finite and positive`);
-    }
-    if (!(b.volume >= 0) || !Number.isFinite(b.volume)) {
-      throw new FeatureInputError(`bar ${b.date}: volume must be finite and non-negative`);
-    }
-    if (i > 0 && !(b.date > bars[first + i - 1]!.date)) {
-      throw new FeatureInputError(`bar ${b.date}: dates must be strictly increasing`);
-    }
+    checkFeatureBar(b, i > 0 ? bars[first + i - 1] : undefined);
     w.open[i] = b.open;
     w.high[i] = b.high;
     w.low[i] = b.low;
@@ -206,9 +200,13 @@ function momentumFeatures(w: Window, f: Partial<Record<FeatureName, number>>): v
   f.ao_norm = (fastMedian / 5 - slowMedian / 34) / close[T]!;
 }
 
-function directionalFeatures(w: Window, f: Partial<Record<FeatureName, number>>): void {
+function directionalFeatures(
+  w: Window,
+  tr: Float64Array,
+  f: Partial<Record<FeatureName, number>>,
+): void {
   const { T, high, low, close } = w;
-  const atr = wilder(trueRange(w), 1, 14);
+  const atr = wilder(tr, 1, 14);
   const plusDm = new Float64Array(T + 1);
   const minusDm = new Float64Array(T + 1);
   for (let t = 1; t <= T; t++) {
@@ -302,6 +300,7 @@ function shiftedReturns(close: Float64Array): Float64Array {
 
 function volatilityFeatures(
   w: Window,
+  tr: Float64Array,
   returns: Float64Array,
   f: Partial<Record<FeatureName, number>>,
 ): void {
@@ -314,7 +313,7 @@ function volatilityFeatures(
   f.bb_width_20 = flatBand ? 0 : width / middle;
 
   const channelMiddle = ema(close, 0, 20)[T]!;
-  const atr10 = wilder(trueRange(w), 1, 10)[T]!;
+  const atr10 = wilder(tr, 1, 10)[T]!;
   const channelWidth = 4 * atr10;
   f.kc_position = channelWidth === 0 ? 0.5 : (c - (channelMiddle - 2 * atr10)) / channelWidth;
 
@@ -382,9 +381,10 @@ export function computeLastFeatureRow(bars: readonly Bar[], historyRows = 1): La
   trendFeatures(w, f);
   macdFeatures(w, f);
   momentumFeatures(w, f);
-  directionalFeatures(w, f);
+  const tr = trueRange(w);
+  directionalFeatures(w, tr, f);
   oscillatorFeatures(w, f);
-  volatilityFeatures(w, returns.subarray(rows - 1), f);
+  volatilityFeatures(w, tr, returns.subarray(rows - 1), f);
   candleFeatures(w, f);
   volumeFeatures(w, f);
 

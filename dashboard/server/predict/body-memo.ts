@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Bar } from "../../../core/contracts.js";
+import { getRecentlyUsed } from "./recently-used.js";
 
 export interface CheckedBars {
   /** the bundle settings the check used: a reloaded bundle may differ */
@@ -56,12 +57,7 @@ export class BodyMemo {
   }
 
   get(digest: string): MemoEntry | undefined {
-    const entry = this.#entries.get(digest);
-    if (entry !== undefined) {
-      this.#entries.delete(digest);
-      this.#entries.set(digest, entry);
-    }
-    return entry;
+    return getRecentlyUsed(this.#entries, digest);
   }
 
   /** Keeps a successfully parsed body; returns its entry (not kept when over the budget). */

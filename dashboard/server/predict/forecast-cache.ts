@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import type { Bar, SymbolForecast } from "../../../core/contracts.js";
 import type { SymbolDescription } from "../../../pipeline/model/predictor.js";
+import { getRecentlyUsed } from "./recently-used.js";
 
 /**
  * The SHA-256 of every value of the bars: the numbers as their float64 bytes (no number to text
@@ -53,13 +54,7 @@ export class ForecastCache {
   }
 
   get(key: string): SymbolForecast | undefined {
-    const forecast = this.#entries.get(key);
-    if (forecast !== undefined) {
-      // re-inserted: a Map iterates in insertion order, so the oldest entry is the first
-      this.#entries.delete(key);
-      this.#entries.set(key, forecast);
-    }
-    return forecast;
+    return getRecentlyUsed(this.#entries, key);
   }
 
   set(key: string, forecast: SymbolForecast): void {
