@@ -104,12 +104,16 @@ async function security(app: FastifyInstance, options: SecurityOptions) {
       message: "the connection closed before the request was handled",
     });
   });
-  await app.register(cors, {
-    origin: options.corsOrigins.length > 0 ? [...options.corsOrigins] : false,
-    methods: ["GET", "HEAD", "POST"],
-    allowedHeaders: ["content-type"],
-    maxAge: 600,
-  });
+  // with no origin configured there is no cross-origin access to grant: a browser refuses a
+  // cross-origin read without the CORS headers, and no request pays for a CORS hook
+  if (options.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: [...options.corsOrigins],
+      methods: ["GET", "HEAD", "POST"],
+      allowedHeaders: ["content-type"],
+      maxAge: 600,
+    });
+  }
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
