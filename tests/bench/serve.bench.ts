@@ -20,8 +20,13 @@
  *                    such. Errors and non-2xx get no margin: any is a failure.
  *   --duration=S     seconds of load per route, after 2 s of warm-up (default 10)
  *   --connections=N  concurrent connections (default 10)
- *   --rounds=N       rounds of ceiling then GET /api/forecast; the round with the median ratio
- *                    is reported and gated (default 3)
+ *   --rounds=N       rounds of the ratio (default 5). In each, GET /api/forecast is loaded
+ *                    between two identical ceiling servers (A, forecast, B; the next round B,
+ *                    forecast, A), for --round-duration seconds each, and compared with the mean
+ *                    of the two: the host's drift moves all three. The round with the median
+ *                    ratio is reported and gated. B against A is an A/A test: its spread is how
+ *                    finely this machine can tell two servers apart, and it is printed.
+ *   --round-duration=S  seconds of load per server in a round, after 2 s of warm-up (default 5)
  *
  * Started with --ceiling <port> <file> it is the ceiling server itself.
  */
@@ -212,6 +217,54 @@ async function load(
   };
 }
 
+interface RatioRound {
+  a: Load;
+  b: Load;
+  forecast: Load;
+  /** the two ceilings as one: the rate the forecast route is compared with */
+  ceiling: Load;
+  /** GET /api/forecast against the mean of the two ceilings */
+  ratio: number;
+  /** ceiling B against ceiling A: two identical servers, so any distance from 1 is noise */
+  aa: number;
+}
+
+/** Two runs of the ceiling as one: the mean rate and p50, the worse p99, the sums. */
+function bothCeilings(a: Load, b: Load): Load {
+  return {
+    name: "ceiling: bare Fastify GET /api/forecast (mean of A and B)",
+    rps: (a.rps + b.rps) / 2,
+    p50: (a.p50 + b.p50) / 2,
+    p99: Math.max(a.p99, b.p99),
+    errors: a.errors + b.errors,
+    non2xx: a.non2xx + b.non2xx,
+    requests: a.requests + b.requests,
+  };
+}
+
+/**
+ * The forecast route between the two ceilings, round after round, the order of A and B
+ * swapped every round so that a drift of the host's speed favours neither.
+ */
+async function ratioRounds(
+  rounds: number,
+  ceilingUrls: readonly [string, string],
+  forecastUrl: string,
+  measure: (name: string, url: string) => Promise<Load>,
+): Promise<RatioRound[]> {
+  const done: RatioRound[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+    const first = await measure("ceiling", ceilingUrls[order[0]]);
+    const forecast = await measure("GET /api/forecast", `${forecastUrl}/api/forecast`);
+    const second = await measure("ceiling", ceilingUrls[order[1]]);
+    const [a, b] = order[0] === 0 ? [first, second] : [second, first];
+    const ceiling = bothCeilings(a, b);
+    done.push({ a, b, forecast, ceiling, ratio: forecast.rps / ceiling.rps, aa: b.rps / a.rps });
+  }
+  return done;
+}
+
 interface Check {
   what: string;
   value: string;
@@ -240,7 +293,8 @@ async function main(): Promise<void> {
   const margin = option("margin", 20) / 100;
   const duration = option("duration", 10);
   const connections = option("connections", 10);
-  const rounds = Math.max(1, Math.round(option("rounds", 3)));
+  const rounds = Math.max(1, Math.round(option("rounds", 5)));
+  const roundDuration = option("round-duration", 5);
   const config = loadConfig();
   const artifactsDir = resolve(ROOT, config.ARTIFACTS_DIR);
   console.log(
@@ -248,7 +302,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(
         " ",
-      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling and forecast`,
+      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling, forecast, ceiling (${roundDuration} s each)`,
   );
 
   const forecastJson = await readFile(join(artifactsDir, "forecasts", "latest.json"), "utf8");
@@ -279,13 +333,11 @@ async function main(): Promise<void> {
     },
     serverPort,
   );
-  const ceilingPort = await freePort();
-  const ceiling = await startChild(
-    TSX,
-    [SELF, "--ceiling", String(ceilingPort), ceilingFile],
-    process.env,
-    ceilingPort,
-  );
+  const startCeiling = async () => {
+    const port = await freePort();
+    return startChild(TSX, [SELF, "--ceiling", String(port), ceilingFile], process.env, port);
+  };
+  const ceilings = [await startCeiling(), await startCeiling()] as const;
 
   try {
     const check = await fetch(`${server.url}/api/predict`, {
@@ -300,24 +352,16 @@ async function main(): Promise<void> {
 
     const run = (name: string, url: string, request: LoadRequest = {}) =>
       load(name, url, request, duration, connections);
-    // the ceiling and the route side by side, round after round: the host's noise moves both
-    // within a round, so the ratio of a pair is steadier than either figure; the median pair
-    // is the one reported and gated
-    const pairs: { ceiling: Load; forecast: Load; ratio: number }[] = [];
-    for (let round = 0; round < rounds; round++) {
-      const ceilingRound = await run(
-        "ceiling: bare Fastify GET /api/forecast",
-        `${ceiling.url}/api/forecast`,
-      );
-      const forecastRound = await run("GET /api/forecast", `${server.url}/api/forecast`);
-      pairs.push({
-        ceiling: ceilingRound,
-        forecast: forecastRound,
-        ratio: forecastRound.rps / ceilingRound.rps,
-      });
-    }
-    const byRatio = [...pairs].sort((a, b) => a.ratio - b.ratio);
+    const ratioRuns = await ratioRounds(
+      rounds,
+      [`${ceilings[0].url}/api/forecast`, `${ceilings[1].url}/api/forecast`],
+      server.url,
+      (name, url) => load(name, url, {}, roundDuration, connections),
+    );
+    const byRatio = [...ratioRuns].sort((x, y) => x.ratio - y.ratio);
     const { ceiling: ceilingLoad, forecast } = byRatio[(byRatio.length - 1) >> 1]!;
+    const aaRatios = ratioRuns.map((r) => r.aa).sort((x, y) => x - y);
+    const aaMedian = aaRatios[(aaRatios.length - 1) >> 1]!;
     const predict = await run("POST /api/predict", `${server.url}/api/predict`, {
       method: "POST",
       body: predictBody,
@@ -342,9 +386,10 @@ async function main(): Promise<void> {
 
     const loads = [ceilingLoad, forecast, predict, uncached, model, health];
     const ratio = forecast.rps / ceilingLoad.rps;
-    const everyPair = pairs.map(
-      (p) =>
-        `${p.forecast.rps.toFixed(0)}/${p.ceiling.rps.toFixed(0)} = ${(p.ratio * 100).toFixed(0)}%`,
+    const percent = (x: number) => `${(x * 100).toFixed(0)}%`;
+    const everyRound = ratioRuns.map(
+      (r) =>
+        `${r.forecast.rps.toFixed(0)}/${r.ceiling.rps.toFixed(0)} = ${percent(r.ratio)} (A ${r.a.rps.toFixed(0)}, B ${r.b.rps.toFixed(0)})`,
     );
     console.log("");
     for (const line of formatTable(
@@ -380,7 +425,10 @@ async function main(): Promise<void> {
       `server log: ${loggedLines} JSON lines at LOG_LEVEL=${config.LOG_LEVEL} (one per request), written to a file as for a log collector in another process`,
     );
     console.log(
-      `GET /api/forecast against the ceiling, round by round: ${everyPair.join(", ")}; the table shows the median round`,
+      `GET /api/forecast against the mean of ceilings A and B, round by round (${roundDuration} s each): ${everyRound.join(", ")}; the table shows the median round`,
+    );
+    console.log(
+      `A/A: ceiling B against the identical ceiling A, round by round: ${ratioRuns.map((r) => percent(r.aa)).join(", ")}; median ${percent(aaMedian)}, range ${percent(aaRatios[0]!)} to ${percent(aaRatios.at(-1)!)}: two servers closer than that cannot be told apart on this machine in one round`,
     );
 
     const checks: Check[] = [
@@ -413,7 +461,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await Promise.all([stop(server), stop(ceiling)]);
+    await Promise.all([stop(server), ...ceilings.map(stop)]);
   }
 }
 
