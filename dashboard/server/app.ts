@@ -118,6 +118,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     frameAncestors: parseList(config.FRAME_ANCESTORS, /\s+/),
     scriptHashes: await inlineScriptHashes(config.DASHBOARD_DIR),
   });
+  // a GET has no body to decompress: only the routes that take one pay for the compression
+  // plugin's request hook (registered first, so the plugin's own onRoute hook sees it)
+  app.addHook("onRoute", (route) => {
+    const methods = [route.method].flat();
+    if (route.decompress === undefined && !methods.includes("POST")) route.decompress = false;
+  });
   await app.register(compress, {
     global: true,
     threshold: 1024,

@@ -1,4 +1,4 @@
-import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync, gzipSync } from "node:zlib";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -118,6 +118,19 @@ describe("POST /api/predict", () => {
       { name: "BSESN.csv", text: await validatedCsv(dir, "^BSESN") },
     );
     const res = await app.inject({ method: "POST", url: "/api/predict", ...upload });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().forecast).toEqual(index);
+  });
+
+  it("reads a gzip-compressed body (Content-Encoding: gzip)", async () => {
+    const index = published.forecasts.find((f) => f.symbol === "^BSESN")!;
+    const bars = await validatedBars(dir, "^BSESN");
+    const res = await app.inject({
+      method: "POST",
+      url: "/api/predict",
+      headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      payload: gzipSync(JSON.stringify({ symbol: "^BSESN", bars })),
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().forecast).toEqual(index);
   });
