@@ -422,7 +422,7 @@ async function main(): Promise<void> {
     );
     console.log(`ceiling sends the same bytes as GET /api/forecast: ${sameJson ? "yes" : "NO"}`);
     console.log(
-      `server log: ${loggedLines} JSON lines at LOG_LEVEL=${config.LOG_LEVEL} (one per request), written to a file as for a log collector in another process`,
+      `server log: ${loggedLines} JSON lines at LOG_LEVEL=${config.LOG_LEVEL} (${["debug", "info"].includes(config.LOG_LEVEL) ? "one per request" : "request lines are logged at info"}), written to a file as for a log collector in another process`,
     );
     console.log(
       `GET /api/forecast against the mean of ceilings A and B, round by round (${roundDuration} s each): ${everyRound.join(", ")}; the table shows the median round`,
