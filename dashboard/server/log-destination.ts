@@ -13,7 +13,7 @@
 import pino from "pino";
 
 /** The size of one write to stdout, in UTF-16 code units (JSON log lines are mostly ASCII). */
-export const LOG_CHUNK_CHARS = 64 * 1024;
+const LOG_CHUNK_CHARS = 64 * 1024;
 
 export interface BufferedLog {
   stream: { write(line: string): void };

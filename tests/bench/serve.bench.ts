@@ -1,8 +1,9 @@
 /**
  * `npm run bench:serve`: the real server as `npm run serve` runs it (the precompiled
  * build/server/main.cjs under node with SERVE_NODE_FLAGS, a child process; built first with
- * `npm run build:server`, before any timing) on the real bundle (ARTIFACTS_DIR, artifacts/ by default) under autocannon, beside a bare Fastify
- * route that returns the same forecast JSON (another child process) as the ceiling. Prints
+ * `npm run build:server`, before any timing) on the real bundle (ARTIFACTS_DIR, artifacts/ by
+ * default) under autocannon, beside two identical bare Fastify routes that return the same
+ * forecast JSON (two more child processes) as the ceiling. Prints
  * requests/s, p50/p99 latency, errors and non-2xx per route, the ratio to the ceiling, the
  * server's resident memory after the load and the time from spawn to /readyz 200.
  *
@@ -265,6 +266,11 @@ async function ratioRounds(
   return done;
 }
 
+/** The middle value of a sorted list (the lower one of an even count). */
+function middle<T>(sorted: readonly T[]): T {
+  return sorted[(sorted.length - 1) >> 1]!;
+}
+
 interface Check {
   what: string;
   value: string;
@@ -359,9 +365,9 @@ async function main(): Promise<void> {
       (name, url) => load(name, url, {}, roundDuration, connections),
     );
     const byRatio = [...ratioRuns].sort((x, y) => x.ratio - y.ratio);
-    const { ceiling: ceilingLoad, forecast } = byRatio[(byRatio.length - 1) >> 1]!;
+    const { ceiling: ceilingLoad, forecast } = middle(byRatio);
     const aaRatios = ratioRuns.map((r) => r.aa).sort((x, y) => x - y);
-    const aaMedian = aaRatios[(aaRatios.length - 1) >> 1]!;
+    const aaMedian = middle(aaRatios);
     const predict = await run("POST /api/predict", `${server.url}/api/predict`, {
       method: "POST",
       body: predictBody,
