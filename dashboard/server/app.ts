@@ -3,9 +3,7 @@
  * each registering itself. Builds nothing heavy: the model bundle is loaded afterwards by
  * `app.bundles.load()` (main.ts does it once the server listens).
  */
-import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { IncomingMessage } from "node:http";
 import { constants as zlib } from "node:zlib";
 import compress from "@fastify/compress";
 import Fastify, { type FastifyInstance, type FastifyReply } from "fastify";
@@ -25,6 +23,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { forecastRoutes } from "./routes/forecasts.js";
 import { bufferedStdout } from "./log-destination.js";
+import { requestIds } from "./request-id.js";
 import { OneLineRequestLog } from "./request-log.js";
 import { healthRoutes } from "./routes/health.js";
 import { ledgerRoutes } from "./routes/ledger.js";
@@ -45,14 +44,6 @@ export interface AppOptions {
   logStream?: LogStream;
   /** replaces the bundle loader (tests of the holder's states) */
   loader?: BundleLoader;
-}
-
-const REQUEST_ID = /^[\w.-]{1,64}$/;
-
-/** A caller's X-Request-Id when it is plain and short, else a new one. */
-function requestId(request: IncomingMessage): string {
-  const given = request.headers["x-request-id"];
-  return typeof given === "string" && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 function packageVersion(): string {
@@ -87,7 +78,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bufferedLog = options.logStream ? undefined : bufferedStdout();
   const app = Fastify({
     logger: loggerOptions(config, options.logStream ?? bufferedLog?.stream),
-    genReqId: requestId,
+    genReqId: requestIds(),
     logController: new OneLineRequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY === "true",
