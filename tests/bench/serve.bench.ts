@@ -3,7 +3,7 @@
  * build/server/main.cjs under node with SERVE_NODE_FLAGS, a child process; built first with
  * `npm run build:server`, before any timing) on the real bundle (ARTIFACTS_DIR, artifacts/ by
  * default) under autocannon, beside two identical bare Fastify routes that return the same
- * forecast JSON (two more child processes) as the ceiling. Prints
+ * forecast JSON (two more child processes) as the ceiling; the ratio rounds start their own. Prints
  * requests/s, p50/p99 latency, errors and non-2xx per route, the ratio to the ceiling, the
  * server's resident memory after the load and the time from spawn to /readyz 200.
  *
@@ -21,13 +21,14 @@
  *                    such. Errors and non-2xx get no margin: any is a failure.
  *   --duration=S     seconds of load per route, after 2 s of warm-up (default 10)
  *   --connections=N  concurrent connections (default 10)
- *   --rounds=N       rounds of the ratio (default 5). In each, GET /api/forecast is loaded
- *                    between two identical ceiling servers (A, forecast, B; the next round B,
- *                    forecast, A), for --round-duration seconds each, and compared with the mean
- *                    of the two: the host's drift moves all three. The round with the median
- *                    ratio is reported and gated. B against A is an A/A test: its spread is how
- *                    finely this machine can tell two servers apart, and it is printed.
- *   --round-duration=S  seconds of load per server in a round, after 2 s of warm-up (default 5)
+ *   --rounds=N       rounds of the ratio (default 5). Each starts three new processes, two
+ *                    identical ceilings and the server, and loads GET /api/forecast between the
+ *                    two ceilings (A, forecast, B; the next round B, forecast, A), for
+ *                    --round-duration seconds each, comparing it with the mean of the two: the
+ *                    host's drift moves all three. The round with the median ratio is reported
+ *                    and gated. B against A is an A/A test: its spread is how finely this
+ *                    machine can tell two servers apart, and it is printed.
+ *   --round-duration=S  seconds of load per server in a round, after 5 s of warm-up (default 5)
  *
  * Started with --ceiling <port> <file> it is the ceiling server itself.
  */
@@ -51,6 +52,8 @@ const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 /** What `npm run serve` and the serving image run (keep the three in step). */
 const SERVER_ENTRY = "build/server/main.cjs";
 const SERVE_NODE_FLAGS = ["--max-old-space-size=160"];
+/** warm-up of each server in a ratio round, seconds: they are new processes */
+const ROUND_WARM_UP_SECONDS = 5;
 const SELF = fileURLToPath(import.meta.url);
 const PREDICT_SYMBOL = "^BSESN";
 
@@ -196,6 +199,7 @@ async function load(
   request: LoadRequest,
   duration: number,
   connections: number,
+  warmUpSeconds = 2,
 ): Promise<Load> {
   const { nextBody, ...fixed } = request;
   const options: autocannon.Options = {
@@ -205,7 +209,7 @@ async function load(
     ...fixed,
     ...(nextBody ? { requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }] } : {}),
   };
-  await autocannon({ ...options, duration: 2 }); // warm-up: JIT, connections, caches
+  await autocannon({ ...options, duration: warmUpSeconds }); // warm-up: JIT, connections, caches
   const result = await autocannon({ ...options, duration });
   return {
     name,
@@ -243,25 +247,40 @@ function bothCeilings(a: Load, b: Load): Load {
   };
 }
 
+/** One round's three servers: two identical ceilings and the real server, each a new process. */
+interface Trio {
+  ceilingUrls: readonly [string, string];
+  serverUrl: string;
+  stop: () => Promise<void>;
+}
+
 /**
  * The forecast route between the two ceilings, round after round, the order of A and B
- * swapped every round so that a drift of the host's speed favours neither.
+ * swapped every round so that a drift of the host's speed favours neither. Every round starts
+ * three new processes: how fast the same code runs differs from one node process to the next
+ * (V8 compiles node's own per-request functions, nextTick among them, to fast or to slow code
+ * depending on what ran before), so each round draws new processes rather than measuring the
+ * same lucky or unlucky ones again.
  */
 async function ratioRounds(
   rounds: number,
-  ceilingUrls: readonly [string, string],
-  forecastUrl: string,
+  startTrio: () => Promise<Trio>,
   measure: (name: string, url: string) => Promise<Load>,
 ): Promise<RatioRound[]> {
   const done: RatioRound[] = [];
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
-    const first = await measure("ceiling", ceilingUrls[order[0]]);
-    const forecast = await measure("GET /api/forecast", `${forecastUrl}/api/forecast`);
-    const second = await measure("ceiling", ceilingUrls[order[1]]);
-    const [a, b] = order[0] === 0 ? [first, second] : [second, first];
-    const ceiling = bothCeilings(a, b);
-    done.push({ a, b, forecast, ceiling, ratio: forecast.rps / ceiling.rps, aa: b.rps / a.rps });
+    const trio = await startTrio();
+    try {
+      const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
+      const first = await measure("ceiling", trio.ceilingUrls[order[0]]);
+      const forecast = await measure("GET /api/forecast", `${trio.serverUrl}/api/forecast`);
+      const second = await measure("ceiling", trio.ceilingUrls[order[1]]);
+      const [a, b] = order[0] === 0 ? [first, second] : [second, first];
+      const ceiling = bothCeilings(a, b);
+      done.push({ a, b, forecast, ceiling, ratio: forecast.rps / ceiling.rps, aa: b.rps / a.rps });
+    } finally {
+      await trio.stop();
+    }
   }
   return done;
 }
@@ -325,25 +344,38 @@ async function main(): Promise<void> {
     stdio: "inherit",
   });
   if (build.status !== 0) throw new Error("npm run build:server failed");
-  const serverPort = await freePort();
-  const server = await startChild(
-    process.execPath,
-    [...SERVE_NODE_FLAGS, SERVER_ENTRY],
-    {
-      ...process.env,
-      ARTIFACTS_DIR: artifactsDir,
-      PORT: String(serverPort),
-      HOST: "127.0.0.1",
-      // the bench measures serving, not the rate limiter: without this most answers are 429
-      PREDICT_RATE_LIMIT: "1000000000",
-    },
-    serverPort,
-  );
+  const startServer = async () => {
+    const port = await freePort();
+    return startChild(
+      process.execPath,
+      [...SERVE_NODE_FLAGS, SERVER_ENTRY],
+      {
+        ...process.env,
+        ARTIFACTS_DIR: artifactsDir,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        // the bench measures serving, not the rate limiter: without this most answers are 429
+        PREDICT_RATE_LIMIT: "1000000000",
+      },
+      port,
+    );
+  };
   const startCeiling = async () => {
     const port = await freePort();
     return startChild(TSX, [SELF, "--ceiling", String(port), ceilingFile], process.env, port);
   };
-  const ceilings = [await startCeiling(), await startCeiling()] as const;
+  const startTrio = async (): Promise<Trio> => {
+    const [a, b, roundServer] = await Promise.all([startCeiling(), startCeiling(), startServer()]);
+    return {
+      ceilingUrls: [`${a.url}/api/forecast`, `${b.url}/api/forecast`],
+      serverUrl: roundServer.url,
+      stop: async () => {
+        await Promise.all([a, b, roundServer].map(stop));
+      },
+    };
+  };
+  // the server of the other routes, the memory figure and the start-up time, started alone
+  const server = await startServer();
 
   try {
     const check = await fetch(`${server.url}/api/predict`, {
@@ -358,11 +390,9 @@ async function main(): Promise<void> {
 
     const run = (name: string, url: string, request: LoadRequest = {}) =>
       load(name, url, request, duration, connections);
-    const ratioRuns = await ratioRounds(
-      rounds,
-      [`${ceilings[0].url}/api/forecast`, `${ceilings[1].url}/api/forecast`],
-      server.url,
-      (name, url) => load(name, url, {}, roundDuration, connections),
+    // the round's processes are new: a longer warm-up lets V8 finish compiling the hot paths
+    const ratioRuns = await ratioRounds(rounds, startTrio, (name, url) =>
+      load(name, url, {}, roundDuration, connections, ROUND_WARM_UP_SECONDS),
     );
     const byRatio = [...ratioRuns].sort((x, y) => x.ratio - y.ratio);
     const { ceiling: ceilingLoad, forecast } = middle(byRatio);
@@ -467,7 +497,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
     }
   } finally {
-    await Promise.all([stop(server), ...ceilings.map(stop)]);
+    await stop(server);
   }
 }
 
