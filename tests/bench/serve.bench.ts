@@ -327,7 +327,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(
         " ",
-      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling, forecast, ceiling (${roundDuration} s each)`,
+      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling, forecast, ceiling on new processes (${roundDuration} s each after ${ROUND_WARM_UP_SECONDS} s of warm-up)`,
   );
 
   const forecastJson = await readFile(join(artifactsDir, "forecasts", "latest.json"), "utf8");
