@@ -45,11 +45,13 @@ env -u HOST -u USER -u LOGNAME PORT="$port" valgrind --tool=callgrind --instr-at
 pid=$!
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
 url="http://127.0.0.1:$port"
+ready=no
 for _ in $(seq 1 300); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" = 200 ] && break
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url/readyz" || true)" = 200 ] && { ready=yes; break; }
   kill -0 "$pid" 2>/dev/null || { cat "$out/process.log" >&2; exit 1; }
   sleep 2
 done
+[ "$ready" = yes ] || { echo "$what: /readyz not 200 after 10 minutes" >&2; stop; exit 1; }
 npx autocannon -c 10 -d 40 "$url/api/forecast" >/dev/null 2>&1
 callgrind_control --instr=on "$pid" >/dev/null 2>&1
 npx autocannon -c 10 -a "$requests" "$url/api/forecast" 2>&1 | grep "requests in"

@@ -258,8 +258,8 @@ interface Trio {
  * The forecast route between the two ceilings, round after round, the order of A and B
  * swapped every round so that a drift of the host's speed favours neither. Every round starts
  * three new processes: how fast the same code runs differs from one node process to the next
- * (V8 compiles node's own per-request functions, nextTick among them, to fast or to slow code
- * depending on what ran before), so each round draws new processes rather than measuring the
+ * (V8 compiles node's own per-request functions, nextTick among them, to fast or to slow code,
+ * and which one a process gets follows its compile timing), so each round draws new processes rather than measuring the
  * same lucky or unlucky ones again.
  */
 async function ratioRounds(
@@ -365,7 +365,15 @@ async function main(): Promise<void> {
     return startChild(TSX, [SELF, "--ceiling", String(port), ceilingFile], process.env, port);
   };
   const startTrio = async (): Promise<Trio> => {
-    const [a, b, roundServer] = await Promise.all([startCeiling(), startCeiling(), startServer()]);
+    const started = await Promise.allSettled([startCeiling(), startCeiling(), startServer()]);
+    const children = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+    const failed = started.find((r) => r.status === "rejected");
+    if (failed !== undefined) {
+      // none of the round's processes outlives a failed start
+      await Promise.all(children.map(stop));
+      throw failed.reason;
+    }
+    const [a, b, roundServer] = children as [Child, Child, Child];
     return {
       ceilingUrls: [`${a.url}/api/forecast`, `${b.url}/api/forecast`],
       serverUrl: roundServer.url,
