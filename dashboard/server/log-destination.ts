@@ -6,14 +6,20 @@
  * closes. A hard kill (SIGKILL, out of memory) can lose the last half second of lines; Node
  * still prints a crash itself to stderr.
  *
+ * Each line is encoded into the chunk's bytes as it comes, rather than kept as a string until
+ * the chunk is full: pino builds a line out of many small concatenated strings, and a few
+ * hundred such lines kept alive survived every young-generation GC and were copied and
+ * promoted with it (keeping them as strings and joining them cost about a tenth of a small
+ * answer's throughput, measured with two servers loaded side by side).
+ *
  * The lines are collected here rather than in pino.destination's own buffer: sonic-boom
  * measures the UTF-8 length of its whole pending buffer on every write, which made each log
  * line cost in proportion to the buffer (6% of a small answer's time at 64 KB, profiled).
  */
 import pino from "pino";
 
-/** The size of one write to stdout, in UTF-16 code units (JSON log lines are mostly ASCII). */
-const LOG_CHUNK_CHARS = 64 * 1024;
+/** The size of one write to stdout, in bytes. */
+const LOG_CHUNK_BYTES = 64 * 1024;
 
 export interface BufferedLog {
   stream: { write(line: string): void };
@@ -21,28 +27,38 @@ export interface BufferedLog {
   close(): void;
 }
 
-/** Collects lines and hands them to `sink` in chunks of at least `chunkChars`. */
+/** Collects lines as UTF-8 and hands them to `sink` in chunks of at most `chunkBytes`. */
 export class LineBatcher {
-  private lines: string[] = [];
-  private chars = 0;
+  private bytes: Buffer;
+  private used = 0;
 
   constructor(
-    private readonly sink: (chunk: string) => void,
-    private readonly chunkChars = LOG_CHUNK_CHARS,
-  ) {}
+    private readonly sink: (chunk: Buffer) => void,
+    private readonly chunkBytes = LOG_CHUNK_BYTES,
+  ) {
+    this.bytes = Buffer.allocUnsafe(chunkBytes);
+  }
 
   write(line: string): void {
-    this.lines.push(line);
-    this.chars += line.length;
-    if (this.chars >= this.chunkChars) this.drain();
+    // a UTF-16 code unit takes at most 3 bytes in UTF-8: drain early rather than measure
+    const mostBytes = line.length * 3;
+    if (this.used + mostBytes > this.chunkBytes) {
+      this.drain();
+      if (mostBytes > this.chunkBytes) {
+        this.sink(Buffer.from(line, "utf8"));
+        return;
+      }
+    }
+    this.used += this.bytes.write(line, this.used, "utf8");
   }
 
   /** hands over whatever is collected */
   drain(): void {
-    if (this.lines.length === 0) return;
-    const chunk = this.lines.join("");
-    this.lines = [];
-    this.chars = 0;
+    if (this.used === 0) return;
+    // the sink may write it later: the next lines go into new bytes
+    const chunk = this.bytes.subarray(0, this.used);
+    this.bytes = Buffer.allocUnsafe(this.chunkBytes);
+    this.used = 0;
     this.sink(chunk);
   }
 }
@@ -54,9 +70,12 @@ export function bufferedStdout(flushEveryMs = 500): BufferedLog {
     dest: 1,
     sync: false,
     minLength: 0,
-    maxWrite: 4 * LOG_CHUNK_CHARS,
+    maxWrite: 4 * LOG_CHUNK_BYTES,
+    contentMode: "buffer",
   });
-  const batcher = new LineBatcher((chunk) => destination.write(chunk));
+  // in buffer mode sonic-boom takes bytes, which its types (strings only) do not say
+  const writeBytes = destination.write.bind(destination) as unknown as (chunk: Buffer) => void;
+  const batcher = new LineBatcher(writeBytes);
   const flushNow = () => {
     batcher.drain();
     destination.flushSync();

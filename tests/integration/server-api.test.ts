@@ -346,9 +346,11 @@ describe("docs and metrics", () => {
     await app.inject("/no/such/page");
     const text = (await app.inject("/metrics")).body;
     expect(text).toMatch(
-      /http_requests_total\{method="GET",route="\/api\/forecast\/:symbol",status_code="200"\} \d+/,
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/forecast\/:symbol",status_code="200"\} \d+/,
     );
-    expect(text).toMatch(/http_requests_total\{method="GET",route="unmatched",status_code="404"\}/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} \d+/,
+    );
     expect(text).toContain("http_request_duration_seconds_bucket{le=");
     expect(text).toMatch(new RegExp(`sensex_model_version ${published.modelVersion}\\b`));
     const age = Number(/^sensex_forecast_age_seconds (\S+)$/m.exec(text)?.[1]);

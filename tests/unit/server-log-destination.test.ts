@@ -3,28 +3,44 @@ import { describe, expect, it } from "vitest";
 import { LineBatcher } from "../../dashboard/server/log-destination.js";
 
 describe("LineBatcher", () => {
-  it("hands lines over in order, in chunks of at least the chunk size", () => {
-    const chunks: string[] = [];
-    const batcher = new LineBatcher((chunk) => chunks.push(chunk), 10);
+  function collect(chunkBytes: number) {
+    const chunks: Buffer[] = [];
+    const batcher = new LineBatcher((chunk) => chunks.push(chunk), chunkBytes);
+    return { batcher, texts: () => chunks.map((c) => c.toString("utf8")) };
+  }
+
+  it("hands lines over in order, draining first when a line might not fit", () => {
+    const { batcher, texts } = collect(16);
     batcher.write("aaaa\n");
-    expect(chunks).toEqual([]);
-    batcher.write("bbbb\n");
-    expect(chunks).toEqual(["aaaa\nbbbb\n"]);
-    batcher.write("cc\n");
+    expect(texts()).toEqual([]);
+    batcher.write("bbbb\n"); // 5 bytes used, and up to 15 more would pass 16
+    expect(texts()).toEqual(["aaaa\n"]);
+    batcher.write("c\n"); // up to 6 more: fits
+    expect(texts()).toEqual(["aaaa\n"]);
     batcher.write("a line longer than the chunk\n");
-    expect(chunks).toEqual(["aaaa\nbbbb\n", "cc\na line longer than the chunk\n"]);
+    expect(texts()).toEqual(["aaaa\n", "bbbb\nc\n", "a line longer than the chunk\n"]);
+    batcher.drain();
+    expect(texts()).toHaveLength(3);
+  });
+
+  it("keeps characters outside ASCII whole, and a chunk handed over is never written into", () => {
+    const { batcher, texts } = collect(256);
+    batcher.write("₹ 1,234.5 Sensex — पूर्वानुमान\n");
+    batcher.drain();
+    batcher.write("x".repeat(20) + "\n");
+    batcher.drain();
+    expect(texts()).toEqual(["₹ 1,234.5 Sensex — पूर्वानुमान\n", "x".repeat(20) + "\n"]);
   });
 
   it("drains what is left on demand, and nothing when nothing is left", () => {
-    const chunks: string[] = [];
-    const batcher = new LineBatcher((chunk) => chunks.push(chunk), 1000);
+    const { batcher, texts } = collect(1000);
     batcher.drain();
-    expect(chunks).toEqual([]);
+    expect(texts()).toEqual([]);
     batcher.write("one\n");
     batcher.write("two\n");
     batcher.drain();
     batcher.drain();
-    expect(chunks).toEqual(["one\ntwo\n"]);
+    expect(texts()).toEqual(["one\ntwo\n"]);
   });
 });
 
