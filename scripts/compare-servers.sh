@@ -28,7 +28,7 @@ cleanup() {
   for side in A B; do
     if [ -d "$work/$side" ]; then git worktree remove --force "$work/$side"; fi
   done
-  rm -rf "$work" build/compare-servers
+  rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -50,18 +50,9 @@ build() {
       ln -s "$PWD/node_modules" "$dir/node_modules"
       ;;
   esac
-  # inside the project, so that the bundle finds node_modules; the server reads the package.json
-  # two levels above its bundle
-  local out=build/compare-servers/$side
-  rm -rf "$out"
-  mkdir -p "$out/build/server"
-  cp package.json "$out/package.json"
-  npx esbuild "$dir/dashboard/server/main.ts" --bundle --platform=node --format=cjs --target=node20 \
-    --packages=external --outfile="$out/build/server/main.cjs" \
-    --define:import.meta.url=__import_meta_url \
-    --banner:js="const __import_meta_url = require('node:url').pathToFileURL(__filename).href;" \
-    --log-level=warning >&2
-  echo "node --max-old-space-size=160 $out/build/server/main.cjs"
+  # each revision built by its own build:server, as npm run serve does
+  (cd "$dir" && npm run --silent build:server >&2)
+  echo "node --max-old-space-size=160 $dir/build/server/main.cjs"
 }
 
 command_a=$(build A "$a")

@@ -9,8 +9,7 @@
  * Each line is encoded into the chunk's bytes as it comes, rather than kept as a string until
  * the chunk is full: pino builds a line out of many small concatenated strings, and a few
  * hundred such lines kept alive survived every young-generation GC and were copied and
- * promoted with it (keeping them as strings and joining them cost about a tenth of a small
- * answer's throughput, measured with two servers loaded side by side).
+ * promoted with it (node --trace-gc: old space grew about 1.5 MB per scavenge under load).
  *
  * The lines are collected here rather than in pino.destination's own buffer: sonic-boom
  * measures the UTF-8 length of its whole pending buffer on every write, which made each log
