@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Instructions per request of GET /api/forecast, counted by valgrind's callgrind, and where they
-# go. Unlike requests per second, the count does not move with what else the machine is doing;
-# it still moves with when V8 compiles what (seen for one build: 162,040 and 162,464 in two
-# runs side by side; 206,002 and 240,290 in two runs of a later build), so it tells where a
-# process spends its work rather than a target's pass or fail. Slow (node runs about 50 times
-# slower under valgrind): a minute or two per run.
+# go. Unlike requests per second, the count does not move with what else the machine is doing.
+# It did move from run to run of one build (206,002 and 240,290) while node's tick objects could
+# fall into V8's slow path (see dashboard/server/startup/pin-tick-object-map.ts), so it tells
+# where a process spends its work rather than a target's pass or fail. Slow (node runs about 50
+# times slower under valgrind): a minute or two per run.
 #
 #   scripts/count-instructions.sh server  [requests]   the built server on artifacts/
 #   scripts/count-instructions.sh ceiling [requests]   bench:serve's bare Fastify ceiling

@@ -44,6 +44,7 @@ import Fastify from "fastify";
 import { loadConfig } from "../../core/config.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { PREDICTOR_WINDOW_BARS } from "../../dashboard/server/bundle/load-bundle.js";
+import { pinTickObjectMap } from "../../dashboard/server/startup/pin-tick-object-map.js";
 import { symbolFileName } from "../../pipeline/universe.js";
 import { formatTable } from "./bench-utils.js";
 
@@ -73,8 +74,14 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-/** The ceiling: a bare Fastify route sending the same bytes, no logging, no plugins. */
+/**
+ * The ceiling: a bare Fastify route sending the same bytes, no logging, no plugins. It pins
+ * node's tick-object map as the server does: without it, the ceiling (under tsx) fell into V8's
+ * slow path for node's tick objects in 3 of 4 processes profiled, and ran slower than bare
+ * Fastify can.
+ */
 async function runCeiling(port: number, file: string): Promise<void> {
+  pinTickObjectMap();
   const json = readFileSync(file, "utf8");
   const app = Fastify({ logger: false });
   app.get("/api/forecast", (_request, reply) => {
@@ -257,10 +264,8 @@ interface Trio {
 /**
  * The forecast route between the two ceilings, round after round, the order of A and B
  * swapped every round so that a drift of the host's speed favours neither. Every round starts
- * three new processes: how fast the same code runs differs from one node process to the next
- * (V8 compiles node's own per-request functions, nextTick among them, to fast or to slow code,
- * and which one a process gets follows its compile timing), so each round draws new processes rather than measuring the
- * same lucky or unlucky ones again.
+ * three new processes, so that one process's state (what V8 compiled, when its GCs ran) weighs
+ * in one round only.
  */
 async function ratioRounds(
   rounds: number,
