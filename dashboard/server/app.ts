@@ -25,6 +25,7 @@ import { forecastRoutes } from "./routes/forecasts.js";
 import { bufferedStdout } from "./log-destination.js";
 import { requestIds } from "./request-id.js";
 import { OneLineRequestLog } from "./request-log.js";
+import { lazyRequestLoggers } from "./request-logger.js";
 import { healthRoutes } from "./routes/health.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { modelRoutes } from "./routes/model.js";
@@ -79,6 +80,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: loggerOptions(config, options.logStream ?? bufferedLog?.stream),
     genReqId: requestIds(),
+    childLoggerFactory: lazyRequestLoggers,
     logController: new OneLineRequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY === "true",

@@ -4,6 +4,7 @@
  * the second line cost a tenth of a small answer's time. Fastify's other log lines are kept.
  */
 import { LogController, type FastifyReply, type FastifyRequest } from "fastify";
+import { LazyRequestLogger } from "./request-logger.js";
 
 export class OneLineRequestLog extends LogController {
   override incomingRequest(): void {}
@@ -13,14 +14,19 @@ export class OneLineRequestLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const log = reply.log;
+    const { logger, withId } =
+      log instanceof LazyRequestLogger ? log.lineLogger() : { logger: log, withId: false };
     const line = {
+      // Fastify's label for the id; a child logger writes it itself (pino skips undefined)
+      reqId: withId ? request.id : undefined,
       method: request.method,
       url: request.url.slice(0, 500),
       statusCode: reply.statusCode,
       responseTime: Math.round(reply.elapsedTime * 100) / 100,
       remoteAddress: request.ip,
     };
-    if (error) reply.log.error({ ...line, err: error }, "request errored");
-    else reply.log.info(line, "request completed");
+    if (error) logger.error({ ...line, err: error }, "request errored");
+    else logger.info(line, "request completed");
   }
 }
