@@ -22,13 +22,14 @@
  *   --duration=S     seconds of load per route, after 2 s of warm-up (default 10)
  *   --connections=N  concurrent connections (default 10)
  *   --rounds=N       rounds of the ratio (default 5). Each starts three new processes, two
- *                    identical ceilings and the server, and loads GET /api/forecast between the
- *                    two ceilings (A, forecast, B; the next round B, forecast, A), for
- *                    --round-duration seconds each, comparing it with the mean of the two: the
- *                    host's drift moves all three. The round with the median ratio is reported
- *                    and gated. B against A is an A/A test: its spread is how finely this
- *                    machine can tell two servers apart, and it is printed.
+ *                    identical ceilings and the server, and loads GET /api/forecast and the
+ *                    two ceilings in turn, --slice seconds at a time (A, forecast, B; then B,
+ *                    forecast, A), --round-duration seconds each in all, comparing it with the
+ *                    mean of the two: the host's drift moves all three. The round with the
+ *                    median ratio is reported and gated. B against A is an A/A test: its spread
+ *                    is how finely this machine can tell two servers apart, and it is printed.
  *   --round-duration=S  seconds of load per server in a round, after 5 s of warm-up (default 5)
+ *   --slice=S        seconds of one slice of a round's load (default 1)
  *
  * Started with --ceiling <port> <file> it is the ceiling server itself.
  */
@@ -216,7 +217,8 @@ async function load(
     ...fixed,
     ...(nextBody ? { requests: [{ setupRequest: (req) => ({ ...req, body: nextBody() }) }] } : {}),
   };
-  await autocannon({ ...options, duration: warmUpSeconds }); // warm-up: JIT, connections, caches
+  // warm-up: JIT, connections, caches
+  if (warmUpSeconds > 0) await autocannon({ ...options, duration: warmUpSeconds });
   const result = await autocannon({ ...options, duration });
   return {
     name,
@@ -241,16 +243,18 @@ interface RatioRound {
   aa: number;
 }
 
-/** Two runs of the ceiling as one: the mean rate and p50, the worse p99, the sums. */
-function bothCeilings(a: Load, b: Load): Load {
+/** Loads of equal length as one: the mean rate and p50, the worst p99, the sums. */
+function combined(name: string, parts: readonly Load[]): Load {
+  const mean = (of: (l: Load) => number) => parts.reduce((sum, l) => sum + of(l), 0) / parts.length;
+  const sum = (of: (l: Load) => number) => parts.reduce((total, l) => total + of(l), 0);
   return {
-    name: "ceiling: bare Fastify GET /api/forecast (mean of A and B)",
-    rps: (a.rps + b.rps) / 2,
-    p50: (a.p50 + b.p50) / 2,
-    p99: Math.max(a.p99, b.p99),
-    errors: a.errors + b.errors,
-    non2xx: a.non2xx + b.non2xx,
-    requests: a.requests + b.requests,
+    name,
+    rps: mean((l) => l.rps),
+    p50: mean((l) => l.p50),
+    p99: Math.max(...parts.map((l) => l.p99)),
+    errors: sum((l) => l.errors),
+    non2xx: sum((l) => l.non2xx),
+    requests: sum((l) => l.requests),
   };
 }
 
@@ -262,26 +266,34 @@ interface Trio {
 }
 
 /**
- * The forecast route between the two ceilings, round after round, the order of A and B
- * swapped every round so that a drift of the host's speed favours neither. Every round starts
+ * The forecast route against two identical ceilings, round after round. Every round starts
  * three new processes, so that one process's state (what V8 compiled, when its GCs ran) weighs
- * in one round only.
+ * in one round only, and warms each up. Then it loads them in turn, a short slice each (A,
+ * server, B; the next slice B, server, A), and adds each one's slices up: whatever else the
+ * machine does comes and goes over seconds, so it falls on all three alike instead of on
+ * whichever server happened to be loaded then.
  */
 async function ratioRounds(
   rounds: number,
+  slices: number,
   startTrio: () => Promise<Trio>,
-  measure: (name: string, url: string) => Promise<Load>,
+  warmUp: (url: string) => Promise<unknown>,
+  slice: (name: string, url: string) => Promise<Load>,
 ): Promise<RatioRound[]> {
+  const names = ["ceiling A", "GET /api/forecast", "ceiling B"] as const;
   const done: RatioRound[] = [];
   for (let round = 0; round < rounds; round++) {
     const trio = await startTrio();
     try {
-      const order = round % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const);
-      const first = await measure("ceiling", trio.ceilingUrls[order[0]]);
-      const forecast = await measure("GET /api/forecast", `${trio.serverUrl}/api/forecast`);
-      const second = await measure("ceiling", trio.ceilingUrls[order[1]]);
-      const [a, b] = order[0] === 0 ? [first, second] : [second, first];
-      const ceiling = bothCeilings(a, b);
+      const urls = [trio.ceilingUrls[0], `${trio.serverUrl}/api/forecast`, trio.ceilingUrls[1]];
+      for (const url of urls) await warmUp(url);
+      const parts: Load[][] = [[], [], []];
+      for (let s = 0; s < slices; s++) {
+        const order = (round + s) % 2 === 0 ? [0, 1, 2] : [2, 1, 0];
+        for (const i of order) parts[i]!.push(await slice(names[i]!, urls[i]!));
+      }
+      const [a, forecast, b] = parts.map((p, i) => combined(names[i]!, p)) as [Load, Load, Load];
+      const ceiling = combined("ceiling: bare Fastify GET /api/forecast (mean of A and B)", [a, b]);
       done.push({ a, b, forecast, ceiling, ratio: forecast.rps / ceiling.rps, aa: b.rps / a.rps });
     } finally {
       await trio.stop();
@@ -325,6 +337,7 @@ async function main(): Promise<void> {
   const connections = option("connections", 10);
   const rounds = Math.max(1, Math.round(option("rounds", 5)));
   const roundDuration = option("round-duration", 5);
+  const slices = Math.max(1, Math.round(roundDuration / option("slice", 1)));
   const config = loadConfig();
   const artifactsDir = resolve(ROOT, config.ARTIFACTS_DIR);
   console.log(
@@ -332,7 +345,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(2))
       .join(
         " ",
-      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling, forecast, ceiling on new processes (${roundDuration} s each after ${ROUND_WARM_UP_SECONDS} s of warm-up)`,
+      )}; bundle ${artifactsDir}; ${duration} s per route, ${connections} connections, ${rounds} rounds of ceiling A, forecast, ceiling B on new processes (${roundDuration} s each, in ${slices} interleaved slices, after ${ROUND_WARM_UP_SECONDS} s of warm-up)`,
   );
 
   const forecastJson = await readFile(join(artifactsDir, "forecasts", "latest.json"), "utf8");
@@ -404,8 +417,12 @@ async function main(): Promise<void> {
     const run = (name: string, url: string, request: LoadRequest = {}) =>
       load(name, url, request, duration, connections);
     // the round's processes are new: a longer warm-up lets V8 finish compiling the hot paths
-    const ratioRuns = await ratioRounds(rounds, startTrio, (name, url) =>
-      load(name, url, {}, roundDuration, connections, ROUND_WARM_UP_SECONDS),
+    const ratioRuns = await ratioRounds(
+      rounds,
+      slices,
+      startTrio,
+      (url) => autocannon({ url, connections, duration: ROUND_WARM_UP_SECONDS }),
+      (name, url) => load(name, url, {}, roundDuration / slices, connections, 0),
     );
     const byRatio = [...ratioRuns].sort((x, y) => x.ratio - y.ratio);
     const { ceiling: ceilingLoad, forecast } = middle(byRatio);
@@ -474,7 +491,7 @@ async function main(): Promise<void> {
       `server log: ${loggedLines} JSON lines at LOG_LEVEL=${config.LOG_LEVEL} (${["debug", "info"].includes(config.LOG_LEVEL) ? "one per request" : "request lines are logged at info"}), written to a file as for a log collector in another process`,
     );
     console.log(
-      `GET /api/forecast against the mean of ceilings A and B, round by round (${roundDuration} s each): ${everyRound.join(", ")}; the table shows the median round`,
+      `GET /api/forecast against the mean of ceilings A and B, round by round (${roundDuration} s each in ${slices} slices): ${everyRound.join(", ")}; the table shows the median round`,
     );
     console.log(
       `A/A: ceiling B against the identical ceiling A, round by round: ${ratioRuns.map((r) => percent(r.aa)).join(", ")}; median ${percent(aaMedian)}, range ${percent(aaRatios[0]!)} to ${percent(aaRatios.at(-1)!)}: two servers closer than that cannot be told apart on this machine in one round`,
