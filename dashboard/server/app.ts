@@ -96,10 +96,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   const bundles = new BundleHolder(config.ARTIFACTS_DIR, app.log, options.loader);
   app.decorate("bundles", bundles);
-  app.addHook("onRequest", (request, reply, done) => {
-    reply.header("x-request-id", request.id);
-    done();
-  });
   app.addHook("onClose", async () => {
     bundles.close();
     bufferedLog?.close();
