@@ -23,14 +23,16 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+# names compiled JavaScript; V8's own log goes to the temporary folder, not the repository
+perf_map=(--perf-basic-prof --no-logfile-per-isolate "--logfile=$out/v8.log")
 case $what in
   server)
     npm run --silent build:server
-    cmd=(node --predictable --perf-basic-prof --max-old-space-size=160 build/server/main.cjs)
+    cmd=(node --predictable "${perf_map[@]}" --max-old-space-size=160 build/server/main.cjs)
     ;;
   ceiling)
     node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$out/ceiling.json"
-    cmd=(node --predictable --perf-basic-prof --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
+    cmd=(node --predictable "${perf_map[@]}" --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
     ;;
   *)
     echo "usage: $0 server|ceiling [requests]" >&2

@@ -24,14 +24,16 @@ trap 'rm -rf "$out"' EXIT
 
 command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
 read -r -a flags <<<"${NODE_FLAGS---max-old-space-size=160}"
+# names compiled JavaScript for perf; V8's own log goes to the temporary folder, not the repository
+perf_map=(--perf-basic-prof --no-logfile-per-isolate "--logfile=$out/v8.log")
 case $what in
   server)
     npm run --silent build:server
-    cmd=(node --perf-basic-prof "${flags[@]}" build/server/main.cjs)
+    cmd=(node "${perf_map[@]}" "${flags[@]}" build/server/main.cjs)
     ;;
   ceiling)
     node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$out/ceiling.json"
-    cmd=(node --perf-basic-prof --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
+    cmd=(node "${perf_map[@]}" --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
     ;;
   *)
     echo "usage: $0 server|ceiling [seconds]" >&2
