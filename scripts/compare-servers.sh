@@ -15,6 +15,8 @@
 # ENV_B=LOG_LEVEL=warn); node flags: FLAGS_A / FLAGS_B. Serves the bundle in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/ceiling-json.sh
+source scripts/lib/ceiling-json.sh
 
 a=${1:?usage: $0 <A> <B> [rounds]}
 b=${2:?usage: $0 <A> <B> [rounds]}
@@ -39,7 +41,7 @@ build() {
   local side=$1 rev=$2 dir
   case $rev in
     ceiling)
-      node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$work/ceiling.json"
+      write_ceiling_json "$work/ceiling.json"
       echo "node --import tsx tests/bench/serve.bench.ts --ceiling PORT $work/ceiling.json"
       return
       ;;

@@ -15,6 +15,8 @@
 # as addresses, which /tmp/perf-<pid>.map (written by --perf-basic-prof) names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/ceiling-json.sh
+source scripts/lib/ceiling-json.sh
 
 what=${1:-server}
 requests=${2:-5000}
@@ -31,7 +33,7 @@ case $what in
     cmd=(node --predictable "${perf_map[@]}" --max-old-space-size=160 build/server/main.cjs)
     ;;
   ceiling)
-    node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$out/ceiling.json"
+    write_ceiling_json "$out/ceiling.json"
     cmd=(node --predictable "${perf_map[@]}" --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
     ;;
   *)

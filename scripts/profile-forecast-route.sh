@@ -15,6 +15,8 @@
 # Needs perf (apt-get install -y linux-perf) and permission to profile a process of yours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=lib/ceiling-json.sh
+source scripts/lib/ceiling-json.sh
 
 what=${1:-server}
 seconds=${2:-4}
@@ -32,7 +34,7 @@ case $what in
     cmd=(node "${perf_map[@]}" "${flags[@]}" build/server/main.cjs)
     ;;
   ceiling)
-    node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$out/ceiling.json"
+    write_ceiling_json "$out/ceiling.json"
     cmd=(node "${perf_map[@]}" --import tsx tests/bench/serve.bench.ts --ceiling "$port" "$out/ceiling.json")
     ;;
   *)
