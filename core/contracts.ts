@@ -234,6 +234,91 @@ export const leakageGateSchema = z.object({
 });
 export type LeakageGate = z.infer<typeof leakageGateSchema>;
 
+export const icSummarySchema = z.object({
+  days: z.number().int().nonnegative(),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  icir: z.number().nullable(),
+  t: z.number().nullable(),
+  /** one-sided, H1: the mean daily rank IC is above zero */
+  pValue: z.number().nullable(),
+  positiveShare: z.number().nullable(),
+});
+export type IcSummaryRecord = z.infer<typeof icSummarySchema>;
+
+export const rankerMetricsSchema = z.object({
+  model: z.string(),
+  /** all walk-forward test days, the days before the recipe-selection cut, and the days from it */
+  whole: icSummarySchema,
+  selection: icSummarySchema,
+  holdout: icSummarySchema,
+  byYear: z.array(
+    z.object({
+      year: z.string(),
+      days: z.number().int(),
+      mean: z.number().nullable(),
+      icir: z.number().nullable(),
+      t: z.number().nullable(),
+    }),
+  ),
+  quantiles: z.array(
+    z.object({ quantile: z.number().int(), meanReturn: z.number(), days: z.number().int() }),
+  ),
+  /** mean daily top-k minus bottom-k return, close to close, before costs */
+  spreadMean: z.number().nullable(),
+  trainingSeconds: z.number().nonnegative(),
+});
+
+export const topkSummarySchema = z.object({
+  timing: z.enum(["next-open", "close-to-close"]),
+  tradable: z.boolean(),
+  k: z.number().int().positive(),
+  nDrop: z.number().int().nonnegative(),
+  costBps: z.number(),
+  days: z.number().int().nonnegative(),
+  annualReturn: z.number().nullable(),
+  benchmarkAnnualReturn: z.number().nullable(),
+  indexAnnualReturn: z.number().nullable(),
+  excessAnnualReturn: z.number().nullable(),
+  sharpe: z.number().nullable(),
+  maxDrawdown: z.number().nullable(),
+  turnoverPerYear: z.number().nullable(),
+  spreadAnnualReturn: z.number().nullable(),
+});
+
+export const rankingMetricsSchema = z.object({
+  /** the recipe evaluated and how many recipes the zoo tried to choose it */
+  recipe: z.string(),
+  recipeHash: z.string(),
+  recipesTried: z.number().int().nonnegative(),
+  /** first date of the part the recipe choice never saw */
+  selectionCut: isoDate,
+  members: z.number().int().nonnegative(),
+  models: z.array(rankerMetricsSchema),
+  /** the champion recipe against each ranking baseline: paired t-test on the daily IC difference */
+  comparisons: z.array(
+    z.object({
+      baseline: z.string(),
+      meanDifference: z.number().nullable(),
+      t: z.number().nullable(),
+      pValueBetter: z.number().nullable(),
+    }),
+  ),
+  /** share of test days whose scores vary across the members (std above the gate's threshold) */
+  varyingDayShare: z.number(),
+  backtest: z.array(topkSummarySchema),
+  /** the members' probability of a rise (market probability and relative score combined), on later folds */
+  memberProbability: z
+    .object({
+      n: z.number().int(),
+      brierSkill: z.number().nullable(),
+      ece: z.number().nullable(),
+      reliability: z.array(reliabilityBinSchema),
+    })
+    .nullable(),
+});
+export type RankingMetrics = z.infer<typeof rankingMetricsSchema>;
+
 /** artifacts/evaluation/<version>/metrics.json */
 export const evaluationMetricsSchema = z.object({
   schemaVersion: z.literal(1),
@@ -257,6 +342,8 @@ export const evaluationMetricsSchema = z.object({
     }),
   ),
   gates: z.array(leakageGateSchema),
+  /** the members' ranking task: the champion recipe and the ranking baselines on the same folds */
+  ranking: rankingMetricsSchema.optional(),
 });
 export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
 
@@ -313,6 +400,24 @@ export const modelCardSchema = z.object({
   metrics: z.record(z.string(), z.number()).nullable(),
   gates: z.array(leakageGateSchema),
   decision: promotionDecisionSchema.nullable(),
+  /** the members' ranker (ranker.json + ranker.bin beside the model) */
+  ranker: z
+    .object({
+      recipe: z.string(),
+      recipeHash: z.string(),
+      inputs: z.enum(["cross-section", "cross-section+raw"]),
+      /** standardisation of the raw features for a +raw recipe, fitted on the training rows */
+      scaler: z.object({ mean: z.array(z.number()), std: z.array(z.number()) }).nullable(),
+      rows: z.number().int().positive(),
+      lastDate: isoDate,
+      /** expected next-session log return relative to the members' mean, per unit of score */
+      excessReturnPerScore: z.number().nullable(),
+      /** logistic combination of the market logit and the score into a member's probability of a rise */
+      memberProbability: z
+        .object({ intercept: z.number(), marketLogit: z.number(), score: z.number() })
+        .nullable(),
+    })
+    .optional(),
 });
 export type ModelCard = z.infer<typeof modelCardSchema>;
 
@@ -348,6 +453,17 @@ export const symbolForecastSchema = z.object({
   confidence: levelSchema,
   risk: levelSchema,
   note: z.string(),
+  /** a member's standing among the members for the next session (absent for the index) */
+  relative: z
+    .object({
+      score: z.number(),
+      /** 1 = expected to do best */
+      rank: z.number().int().positive(),
+      of: z.number().int().positive(),
+      /** expected next-session log return minus the members' average */
+      expectedExcessReturn: z.number(),
+    })
+    .optional(),
 });
 export type SymbolForecast = z.infer<typeof symbolForecastSchema>;
 

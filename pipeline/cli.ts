@@ -16,6 +16,7 @@ import { UsageError, loadUniverse, parseShard } from "./universe.js";
 import { formatRegistry, listRegistry } from "./registry/listing.js";
 import { rollback } from "./registry/store.js";
 import { registerReplayCommand } from "./replay/command.js";
+import { registerZooCommand } from "./zoo/command.js";
 
 interface CliOptions {
   source: "snapshot" | "yahoo";
@@ -195,6 +196,7 @@ export function buildProgram(): Command {
       );
     });
   registerReplayCommand(program);
+  registerZooCommand(program);
   return program;
 }
 

@@ -17,6 +17,8 @@ export interface ModelInputs {
   manifest: FeatureManifest;
   parts: SymbolFeatures[];
   closes: Map<string, CloseSeries>;
+  /** each symbol's opens, aligned with `closes` (the tradable backtest enters at the open) */
+  opens: Map<string, Float64Array>;
   dataset: PooledDataset;
 }
 
@@ -24,6 +26,7 @@ export async function loadModelInputs(workDir: string): Promise<ModelInputs> {
   const manifest = await readJson(paths.featureManifest(workDir), featureManifestSchema);
   const parts = await readFeatureTable(paths.featureTable(workDir), FEATURE_NAMES);
   const closes = new Map<string, CloseSeries>();
+  const opens = new Map<string, Float64Array>();
   for (const part of parts) {
     const file = join(paths.pricesDir(workDir), symbolFileName(part.symbol));
     const { bars } = parsePriceCsv(await readFile(file, "utf8"), file);
@@ -31,6 +34,10 @@ export async function loadModelInputs(workDir: string): Promise<ModelInputs> {
       dates: bars.map((b) => b.date),
       close: Float64Array.from(bars, (b) => b.close),
     });
+    opens.set(
+      part.symbol,
+      Float64Array.from(bars, (b) => b.open),
+    );
   }
-  return { manifest, parts, closes, dataset: buildDataset(parts, closes) };
+  return { manifest, parts, closes, opens, dataset: buildDataset(parts, closes) };
 }

@@ -33,7 +33,10 @@ function toBytes(data: tf.io.WeightData | undefined): Uint8Array {
  * Serialises topology and weights. No training configuration or save date is written, so the
  * same weights always give the same bytes.
  */
-export async function saveModelArtifacts(model: tf.LayersModel): Promise<ModelArtifactsBytes> {
+export async function saveModelArtifacts(
+  model: tf.LayersModel,
+  weightsFile: string = WEIGHTS_FILE,
+): Promise<ModelArtifactsBytes> {
   let captured: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
@@ -49,7 +52,7 @@ export async function saveModelArtifacts(model: tf.LayersModel): Promise<ModelAr
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
     convertedBy: null,
     modelTopology: captured.modelTopology as object,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: captured.weightSpecs }],
+    weightsManifest: [{ paths: [weightsFile], weights: captured.weightSpecs }],
   };
   return { modelJson: JSON.stringify(json), weights: toBytes(captured.weightData) };
 }

@@ -29,6 +29,11 @@ export interface TrainOptions {
   /** distinct dates dropped between the training and the validation block */
   gapDays?: number;
   network?: { hidden?: number[]; dropout?: number; l2?: number };
+  /**
+   * Refit mode: train on every row for exactly this many epochs, with no early-stopping block
+   * (the epoch count comes from an earlier run's early stopping on the later block).
+   */
+  fixedEpochs?: number;
   onEpochEnd?: (entry: EpochEntry) => void;
 }
 
@@ -216,6 +221,46 @@ async function fitWithEarlyStopping(
   return { history, bestEpoch: best.epoch, bestLoss: best.loss };
 }
 
+/** Every row trains; the validation fields describe an empty block. */
+function allRowsSplit(dates: readonly string[]): ReturnType<typeof splitByDate> {
+  const sorted = [...new Set(dates)].sort();
+  return {
+    train: Int32Array.from(dates, (_, i) => i),
+    validation: new Int32Array(0),
+    firstTrainDate: sorted[0]!,
+    lastTrainDate: sorted.at(-1)!,
+    gapDates: [],
+    firstValidationDate: sorted.at(-1)!,
+  };
+}
+
+/** Exactly `maxEpochs` epochs on the training block; the validation loss is not measured. */
+async function fitFixedEpochs(
+  model: tf.LayersModel,
+  kind: NetworkKind,
+  train: Block,
+  k: number,
+  options: EarlyStoppingOptions,
+): Promise<{ history: EpochEntry[]; bestEpoch: number; bestLoss: number }> {
+  const rng = createRng(options.shuffleSeed);
+  const history: EpochEntry[] = [];
+  for (let epoch = 1; epoch <= options.maxEpochs; epoch++) {
+    const loss = await fitEpoch(
+      model,
+      kind,
+      train,
+      k,
+      permutation(train.up.length, rng),
+      options.batchSize,
+    );
+    if (!Number.isFinite(loss)) throw new Error(`epoch ${epoch}: loss ${loss}; training diverged`);
+    const entry = { epoch, loss, valLoss: Number.NaN };
+    history.push(entry);
+    options.onEpochEnd?.(entry);
+  }
+  return { history, bestEpoch: options.maxEpochs, bestLoss: Number.NaN };
+}
+
 /**
  * Trains an MLP or the logistic baseline with early stopping on the latest dates, restoring the
  * best epoch's weights. The same seed on the same backend gives bit-identical weights.
@@ -243,7 +288,9 @@ export async function trainNetwork(
     throw new Error(`trainNetwork: ${data.x.length} feature values for ${n} rows`);
   }
   const k = data.x.length / n;
-  const split = splitByDate(data.dates, validationFraction, gapDays);
+  const split = options.fixedEpochs
+    ? allRowsSplit(data.dates)
+    : splitByDate(data.dates, validationFraction, gapDays);
   const scaler = fitScaler(data.x, k, split.train);
   const returnScale = Math.max(
     populationStd(Float64Array.from(split.train, (r) => data.ret[r]!)),
@@ -269,13 +316,18 @@ export async function trainNetwork(
         : "binaryCrossentropy",
   });
 
-  const outcome = await fitWithEarlyStopping(model, kind, train, validation, k, {
+  const stopping = {
     shuffleSeed: (seed ^ 0x5bd1e995) >>> 0,
     maxEpochs,
     batchSize,
     patience,
     onEpochEnd: options.onEpochEnd,
-  })
+  };
+  const outcome = await (
+    options.fixedEpochs
+      ? fitFixedEpochs(model, kind, train, k, { ...stopping, maxEpochs: options.fixedEpochs })
+      : fitWithEarlyStopping(model, kind, train, validation, k, stopping)
+  )
     .catch((error: unknown) => {
       model.dispose();
       throw error;

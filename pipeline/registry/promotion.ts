@@ -1,8 +1,10 @@
 /**
- * The promotion policy: a candidate that fails a leakage gate is never promoted; the first
- * candidate that passes them becomes champion; later candidates replace the champion only
- * when they are at least as good on Brier skill (by a configurable margin) and not
- * significantly worse than always-up (Diebold-Mariano, HLN-corrected).
+ * The promotion policy: a candidate that fails a gate is never promoted; the first candidate
+ * that passes them becomes champion. A refit of the champion's own recipe (same ranker recipe,
+ * same training configuration) on newer data replaces the champion when it passes the gates,
+ * so the champion learns from every new day. A different recipe replaces it only with a
+ * members' rank IC at least the champion's, a Brier skill at least the champion's (by a
+ * configurable margin), and when always-up is not significantly better (Diebold-Mariano, HLN).
  */
 import type { LeakageGate, ModelCard, PromotionDecision } from "../../core/contracts.js";
 
@@ -20,13 +22,19 @@ export interface CandidateEvidence {
   accuracy: number;
   /** one-sided p-value of "always-up has lower squared error than the candidate" */
   alwaysUpBetterPValue: number;
+  /** the members' mean daily rank IC on the walk-forward days */
+  rankIc?: number;
+  /** what the candidate's recipe is: a refit has the champion's */
+  recipe?: { recipeHash: string | null; configHash: string };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 
 export function decidePromotion(
   candidate: CandidateEvidence,
-  champion: Pick<ModelCard, "version" | "metrics"> | null,
+  champion:
+    | (Pick<ModelCard, "version" | "metrics"> & Partial<Pick<ModelCard, "ranker" | "lineage">>)
+    | null,
   policy: PromotionPolicy,
   now = new Date(),
 ): PromotionDecision {
@@ -45,7 +53,31 @@ export function decidePromotion(
     );
     return { promoted: true, comparedWith, reasons, decidedAt };
   }
+  const sameRecipe =
+    candidate.recipe !== undefined &&
+    candidate.recipe.recipeHash !== null &&
+    candidate.recipe.recipeHash === champion.ranker?.recipeHash &&
+    candidate.recipe.configHash === champion.lineage?.configHash;
+  if (sameRecipe) {
+    reasons.push(
+      `a refit of champion v${champion.version}'s recipe on newer data: it replaces the previous fit (the recipes are compared only when they differ)`,
+    );
+    return { promoted: true, comparedWith, reasons, decidedAt };
+  }
   let promoted = true;
+  const championIc = champion.metrics?.["rankIc"];
+  if (candidate.rankIc !== undefined && championIc !== undefined) {
+    if (candidate.rankIc >= championIc) {
+      reasons.push(
+        `members' rank IC ${candidate.rankIc.toFixed(4)} >= champion v${champion.version}'s ${championIc.toFixed(4)}`,
+      );
+    } else {
+      promoted = false;
+      reasons.push(
+        `members' rank IC ${candidate.rankIc.toFixed(4)} < champion v${champion.version}'s ${championIc.toFixed(4)}`,
+      );
+    }
+  }
   const championSkill = champion.metrics?.brierSkill;
   if (championSkill === undefined) {
     reasons.push(

@@ -28,7 +28,11 @@ export interface StoredModel {
   card: ModelCard;
   modelJson: string;
   weights: Uint8Array;
+  /** the members' ranker, `ranker.json` + `ranker.bin` (versions before the ranker have none) */
+  ranker?: { modelJson: string; weights: Uint8Array } | undefined;
 }
+
+export const RANKER_FILES = { json: "ranker.json", weights: "ranker.bin" } as const;
 
 export async function listVersions(artifactsDir: string): Promise<number[]> {
   const dir = registryPaths.models(artifactsDir);
@@ -58,6 +62,10 @@ export async function writeVersion(artifactsDir: string, model: StoredModel): Pr
   await mkdir(tmp, { recursive: true });
   await writeFileAtomic(join(tmp, "model.json"), model.modelJson);
   await writeFileAtomic(join(tmp, "weights.bin"), model.weights);
+  if (model.ranker) {
+    await writeFileAtomic(join(tmp, RANKER_FILES.json), model.ranker.modelJson);
+    await writeFileAtomic(join(tmp, RANKER_FILES.weights), model.ranker.weights);
+  }
   await writeJsonAtomic(join(tmp, "card.json"), modelCardSchema.parse(model.card));
   await rename(tmp, target);
 }
@@ -80,7 +88,19 @@ export async function readVersion(artifactsDir: string, version: number): Promis
   const weights = await readFile(join(dir, "weights.bin")).catch(() => {
     throw new ArtifactError(`${dir}/weights.bin is missing`);
   });
-  return { card, modelJson, weights: new Uint8Array(weights) };
+  if (!card.ranker) return { card, modelJson, weights: new Uint8Array(weights) };
+  const rankerJson = await readFile(join(dir, RANKER_FILES.json), "utf8").catch(() => {
+    throw new ArtifactError(`${dir}/${RANKER_FILES.json} is missing (the card names a ranker)`);
+  });
+  const rankerWeights = await readFile(join(dir, RANKER_FILES.weights)).catch(() => {
+    throw new ArtifactError(`${dir}/${RANKER_FILES.weights} is missing (the card names a ranker)`);
+  });
+  return {
+    card,
+    modelJson,
+    weights: new Uint8Array(weights),
+    ranker: { modelJson: rankerJson, weights: new Uint8Array(rankerWeights) },
+  };
 }
 
 export async function readAliases(artifactsDir: string): Promise<Aliases> {

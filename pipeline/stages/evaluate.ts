@@ -33,6 +33,15 @@ import { selectRows } from "../model/dataset.js";
 import { loadModelInputs } from "../model/inputs.js";
 import { modelConfigHash, trainOptions } from "../model/lineage.js";
 import { readCard, updateCard } from "../registry/store.js";
+import { runRankWalkForward } from "../evaluation/rank-walk-forward.js";
+import { rankIcGate, rankingVariesGate } from "../evaluation/ranking-gates.js";
+import { rankingInputs, rankingCsv } from "../evaluation/ranking-inputs.js";
+import {
+  excessReturnPerScore,
+  memberProbabilityFit,
+  summarizeRanking,
+} from "../evaluation/ranking-summary.js";
+import { championRecipe, recipeHash, zooRecipes } from "../model/recipe.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { CODE_PATHS } from "./code-paths.js";
 import { candidatePath, readCandidate } from "./train.js";
@@ -40,7 +49,15 @@ import { candidatePath, readCandidate } from "./train.js";
 export const evaluationDir = (artifactsDir: string, version: number) =>
   join(artifactsDir, "evaluation", String(version));
 
-const EVALUATION_FILES = ["metrics.json", "predictions.csv", "backtest.csv", "calibration.json"];
+const EVALUATION_FILES = [
+  "metrics.json",
+  "predictions.csv",
+  "backtest.csv",
+  "calibration.json",
+  "ranking.csv",
+];
+/** the recipe was chosen on the folds before this date; the folds from it on never chose it */
+export const RECIPE_SELECTION_CUT = "2020-01-01";
 /** conformal scores carried into forecasting: the most recent ones */
 const CONFORMAL_MEMORY = 2000;
 const VOL_INDEX = FEATURE_NAMES.indexOf("vol_20");
@@ -138,6 +155,19 @@ function backtestCsv(index: ScopeRows): string {
   return lines.join("\n") + "\n";
 }
 
+/** The ranking figures the promotion policy compares, kept on the card. */
+function rankerCardMetrics(ranking: EvaluationMetrics["ranking"] & object): Record<string, number> {
+  const m = ranking.models.find((x) => x.model === ranking.recipe);
+  const out: Record<string, number> = { varyingDayShare: ranking.varyingDayShare };
+  const put = (key: string, value: number | null | undefined) => {
+    if (typeof value === "number") out[key] = value;
+  };
+  put("rankIc", m?.whole.mean);
+  put("rankIcT", m?.whole.t);
+  put("rankIcHoldout", m?.holdout.mean);
+  return out;
+}
+
 export function walkForwardConfig(config: Parameters<typeof trainOptions>[0]): WalkForwardConfig {
   return {
     refitEvery: config.WALK_FORWARD_REFIT_EVERY,
@@ -208,7 +238,7 @@ export const evaluateStage: StageDefinition = {
 
     let started = false;
     const result = await runWalkForward(data, config, (fold, total) => {
-      if (!started) progress.start(total + 3);
+      if (!started) progress.start(total + 4);
       started = true;
       progress.tick(`fold ${fold.index + 1} ${fold.firstTestDate}..${fold.lastTestDate}`);
     });
@@ -223,6 +253,17 @@ export const evaluateStage: StageDefinition = {
       constituents: summarizeScope(constituents, false),
     };
 
+    const recipe = championRecipe();
+    const rank = await runRankWalkForward(data, (s) => s !== indexSymbol, [recipe], config);
+    progress.tick(`ranking walk-forward (${recipe.name})`);
+    const rankInputs = rankingInputs(data, inputs, result, rank, indexSymbol, {
+      recipe: recipe.name,
+      recipeHash: recipeHash(recipe),
+      recipesTried: zooRecipes().length,
+      selectionCut: RECIPE_SELECTION_CUT,
+    });
+    const ranking = summarizeRanking(rankInputs);
+
     const quick = gateConfig(config);
     const subset = gateSubset(data, indexSymbol);
     const subsetIndex = subset.symbols.indexOf(ctx.config.INDEX_SYMBOL);
@@ -233,6 +274,8 @@ export const evaluateStage: StageDefinition = {
     progress.tick("gate random-walk");
     gates.push(await canaryGate(subset, quick, subsetIndex));
     progress.tick("gate canary");
+    gates.push(rankingVariesGate(ranking));
+    gates.push(rankIcGate(ranking, ctx.config.PROMOTION_SIGNIFICANCE));
 
     const dir = evaluationDir(ctx.artifactsDir, version);
     const metrics: EvaluationMetrics = {
@@ -246,6 +289,7 @@ export const evaluateStage: StageDefinition = {
       lastTestDate: result.folds.at(-1)!.lastTestDate,
       scopes,
       gates,
+      ranking,
     };
     const order = Array.from(result.test.symbolIndex.keys()).sort((a, b) =>
       result.test.dates[a]! < result.test.dates[b]!
@@ -261,6 +305,7 @@ export const evaluateStage: StageDefinition = {
       constituents: scopes.constituents!.reliability,
     });
     await writeJsonAtomic(join(dir, "folds.json"), result.folds);
+    await writeFileAtomic(join(dir, "ranking.csv"), rankingCsv(data, rankInputs));
     await writeJsonAtomic(join(dir, "metrics.json"), metrics);
 
     // what forecasting carries over: calibration and conformal state from out-of-sample residuals
@@ -285,8 +330,18 @@ export const evaluateStage: StageDefinition = {
         pesaranTimmermannP: mlpIndex.pesaranTimmermann.pValue,
         alwaysUpBetterP: mlpIndex.dieboldMariano["always-up"]!.pValueWorse,
         testDays: scopes.index!.n,
+        ...rankerCardMetrics(ranking),
       },
       gates,
+      ...(card.ranker
+        ? {
+            ranker: {
+              ...card.ranker,
+              excessReturnPerScore: excessReturnPerScore(rank, rank.scores[recipe.name]!),
+              memberProbability: memberProbabilityFit(rankInputs),
+            },
+          }
+        : {}),
     });
 
     const failed = gates.filter((g) => !g.passed);
@@ -295,8 +350,9 @@ export const evaluateStage: StageDefinition = {
         ? `LEAKAGE GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`
         : undefined;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    const rankModel = ranking.models.find((m) => m.model === recipe.name)!;
     return {
-      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; ${alarm ? `${failed.length} of ${gates.length} leakage gates FAILED` : `all ${gates.length} leakage gates passed`}`,
+      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; members' daily rank IC ${rankModel.whole.mean?.toFixed(4)} (t ${rankModel.whole.t?.toFixed(1)}; from ${RECIPE_SELECTION_CUT} ${rankModel.holdout.mean?.toFixed(4)}); ${alarm ? `${failed.length} of ${gates.length} leakage gates FAILED` : `all ${gates.length} leakage gates passed`}`,
       details: { version, folds: result.folds.length, indexDays: scopes.index!.n },
       ...(alarm ? { alarm } : {}),
     };

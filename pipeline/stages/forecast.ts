@@ -85,23 +85,21 @@ export const forecastStage: StageDefinition = {
     const predictor = await loadPredictor(await readVersion(ctx.artifactsDir, champion));
     const symbols = await forecastSymbols(ctx.workDir);
     progress.start(symbols.length);
-    const forecasts: SymbolForecast[] = [];
+    const items: Parameters<typeof predictor.forecastAll>[0][number][] = [];
     const closes = new Map<string, CloseSeries>();
+    let forecasts: SymbolForecast[];
     try {
       for (const s of symbols) {
         const file = join(paths.pricesDir(ctx.workDir), symbolFileName(s.symbol));
         const { bars } = parsePriceCsv(await readFile(file, "utf8"), file);
         closes.set(s.symbol, { dates: bars.map((b) => b.date), close: bars.map((b) => b.close) });
-        forecasts.push(
-          predictor.forecast(bars, {
-            symbol: s.symbol,
-            name: s.name,
-            sector: s.sector,
-            isIndex: s.isIndex,
-          }),
-        );
+        items.push({
+          bars,
+          about: { symbol: s.symbol, name: s.name, sector: s.sector, isIndex: s.isIndex },
+        });
         progress.tick(s.symbol);
       }
+      forecasts = predictor.forecastAll(items);
     } finally {
       predictor.dispose();
     }

@@ -55,6 +55,11 @@ export const registerStage: StageDefinition = {
         brierSkill: card.metrics.brierSkill ?? Number.NEGATIVE_INFINITY,
         accuracy: card.metrics.accuracy ?? 0,
         alwaysUpBetterPValue: card.metrics.alwaysUpBetterP ?? 0,
+        ...(card.metrics.rankIc === undefined ? {} : { rankIc: card.metrics.rankIc }),
+        recipe: {
+          recipeHash: card.ranker?.recipeHash ?? null,
+          configHash: card.lineage.configHash,
+        },
       },
       champion,
       {

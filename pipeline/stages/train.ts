@@ -12,6 +12,8 @@ import { loadModelInputs } from "../model/inputs.js";
 import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
+import { trainChampionRanker } from "../model/train-champion-ranker.js";
+import { championRecipe } from "../model/recipe.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { CODE_PATHS } from "./code-paths.js";
@@ -52,13 +54,29 @@ export const trainStage: StageDefinition = {
     const data = inputs.dataset.labelled;
     const options = trainOptions(ctx.config);
     progress.start(options.maxEpochs ?? 1);
-    const trained = await trainNetwork("mlp", data, {
+    // the epoch count is chosen on the later block, then the weights are fitted on every row
+    const probe = await trainNetwork("mlp", data, {
       ...options,
       seed: ctx.config.MODEL_SEED,
       onEpochEnd: (e) => progress.tick(`epoch ${e.epoch} val ${e.valLoss.toFixed(4)}`),
     });
+    probe.model.dispose();
+    const refit = await trainNetwork("mlp", data, {
+      ...options,
+      seed: ctx.config.MODEL_SEED,
+      fixedEpochs: probe.bestEpoch,
+    });
+    const trained = { ...refit, validationLoss: probe.validationLoss, epochs: probe.epochs };
     const saved = await saveModelArtifacts(trained.model);
     trained.model.dispose();
+    const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
+    progress.log(`ranker: recipe ${championRecipe().name} on every labelled member row`);
+    const ranker = await trainChampionRanker(
+      data,
+      (s) => s !== indexSymbol,
+      championRecipe(),
+      ctx.config.MODEL_SEED,
+    );
     const version = await nextVersion(ctx.artifactsDir);
     const card: ModelCard = {
       schemaVersion: 1,
@@ -79,18 +97,20 @@ export const trainStage: StageDefinition = {
       metrics: null,
       gates: [],
       decision: null,
+      ranker: ranker.card,
     };
     await writeVersion(ctx.artifactsDir, {
       card,
       modelJson: saved.modelJson,
       weights: saved.weights,
+      ranker: ranker.artifacts,
     });
     await writeJsonAtomic(candidatePath(ctx.artifactsDir), {
       version,
       inputHash: await trainInputHash(ctx.workDir, ctx.config),
     });
     return {
-      message: `version ${version} trained on ${trained.rows} rows (${trained.firstDate}..${trained.lastDate}), ${trained.epochs} epochs (best ${trained.bestEpoch}), ${(trained.durationMs / 1000).toFixed(1)} s on ${backend}`,
+      message: `version ${version} trained on ${trained.rows} rows (${trained.firstDate}..${trained.lastDate}) for ${trained.bestEpoch} epochs (chosen by early stopping on a later block), ranker ${ranker.card.recipe} on ${ranker.card.rows} member rows to ${ranker.card.lastDate}, ${(trained.durationMs / 1000 + ranker.durationMs / 1000).toFixed(1)} s on ${backend}`,
       details: {
         version,
         backend,

@@ -58,6 +58,7 @@ export async function servingBundleFiles(artifactsDir: string): Promise<string[]
     `${version}/card.json`,
     need(`${version}/model.json`),
     need(`${version}/weights.bin`),
+    ...(card.ranker ? [need(`${version}/ranker.json`), need(`${version}/ranker.bin`)] : []),
     "forecasts/latest.json",
     need("forecasts/ledger.csv"),
   ];
