@@ -262,7 +262,11 @@ export const rankerMetricsSchema = z.object({
     }),
   ),
   quantiles: z.array(
-    z.object({ quantile: z.number().int(), meanReturn: z.number(), days: z.number().int() }),
+    z.object({
+      quantile: z.number().int(),
+      meanReturn: z.number().nullable(),
+      days: z.number().int(),
+    }),
   ),
   /** mean daily top-k minus bottom-k return, close to close, before costs */
   spreadMean: z.number().nullable(),
@@ -342,6 +346,16 @@ export const evaluationMetricsSchema = z.object({
     }),
   ),
   gates: z.array(leakageGateSchema),
+  /** the index's probability as published (Platt fitted on earlier folds) against always-up */
+  calibratedIndex: z
+    .object({
+      n: z.number().int(),
+      brierSkill: z.number(),
+      alwaysUpBetterP: z.number(),
+      meanDistanceFromHalf: z.number(),
+    })
+    .nullable()
+    .optional(),
   /** the members' ranking task: the champion recipe and the ranking baselines on the same folds */
   ranking: rankingMetricsSchema.optional(),
 });

@@ -7,8 +7,21 @@ import { MIN_SCORE_SPREAD } from "./ranking-summary.js";
 
 /** share of test days on which the scores must vary across the members */
 export const MIN_VARYING_DAY_SHARE = 0.95;
+/** fewer members than this cannot show a ranking's worth: the gates say so and do not judge */
+export const MIN_MEMBERS_TO_JUDGE = 10;
+
+function notJudged(name: string, ranking: RankingMetrics): LeakageGate | null {
+  if (ranking.members >= MIN_MEMBERS_TO_JUDGE) return null;
+  return {
+    name,
+    passed: true,
+    detail: `not judged: ${ranking.members} member(s); a ranking is judged on at least ${MIN_MEMBERS_TO_JUDGE}`,
+  };
+}
 
 export function rankingVariesGate(ranking: RankingMetrics): LeakageGate {
+  const skip = notJudged("ranking-varies", ranking);
+  if (skip) return skip;
   const share = ranking.varyingDayShare;
   return {
     name: "ranking-varies",
@@ -18,6 +31,8 @@ export function rankingVariesGate(ranking: RankingMetrics): LeakageGate {
 }
 
 export function rankIcGate(ranking: RankingMetrics, significance: number): LeakageGate {
+  const skip = notJudged("rank-ic-significant", ranking);
+  if (skip) return skip;
   const m = ranking.models.find((x) => x.model === ranking.recipe);
   const p = m?.whole.pValue ?? null;
   const passed = p !== null && p < significance && (m?.whole.mean ?? 0) > 0;

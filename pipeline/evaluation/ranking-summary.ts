@@ -6,7 +6,7 @@
  * and the members' combined probability of a rise on later folds.
  */
 import type { RankingMetrics } from "../../core/contracts.js";
-import { demeanByDate } from "../model/cross-section.js";
+import { demeanByDate, MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import { reliabilityTable } from "./calibration.js";
 import { studentTSurvival } from "./distributions.js";
 import {
@@ -208,7 +208,9 @@ function backtests(inputs: RankingInputs, score: Float64Array): RankingMetrics["
 export function summarizeRanking(inputs: RankingInputs): RankingMetrics {
   const { rank } = inputs;
   const names = [inputs.recipe, ...RANKING_BASELINES];
-  const daily = new Map(names.map((n) => [n, dailyRankIc(rank.dates, rank.scores[n]!, rank.ret)]));
+  const daily = new Map(
+    names.map((n) => [n, dailyRankIc(rank.dates, rank.scores[n]!, rank.ret, MIN_MEMBERS_PER_DAY)]),
+  );
   const models = names.map((model) => {
     const d = daily.get(model)!;
     const s = summarizeIc(d);
@@ -232,7 +234,10 @@ export function summarizeRanking(inputs: RankingInputs): RankingMetrics {
         icir: finite(y.icir),
         t: finite(y.t),
       })),
-      quantiles: quantileReturns(rank.dates, rank.scores[model]!, rank.ret),
+      quantiles: quantileReturns(rank.dates, rank.scores[model]!, rank.ret).map((q) => ({
+        ...q,
+        meanReturn: finite(q.meanReturn),
+      })),
       spreadMean:
         spread.spread.length > 0
           ? spread.spread.reduce((a, b) => a + b, 0) / spread.spread.length
@@ -263,5 +268,6 @@ export function summarizeRanking(inputs: RankingInputs): RankingMetrics {
 
 /** The rolling 60-session rank IC of a model's walk-forward scores (for the charts). */
 export function rollingIc(rank: RankWalkForwardResult, model: string) {
-  return summarizeIc(dailyRankIc(rank.dates, rank.scores[model]!, rank.ret)).rolling;
+  return summarizeIc(dailyRankIc(rank.dates, rank.scores[model]!, rank.ret, MIN_MEMBERS_PER_DAY))
+    .rolling;
 }

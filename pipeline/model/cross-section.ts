@@ -8,7 +8,7 @@
 /** z-scores beyond this are clipped: one extreme member must not dominate a day */
 export const CROSS_SECTION_CLIP = 3;
 /** a day with fewer members than this gives zeros (no cross-section to compare with) */
-export const MIN_MEMBERS_PER_DAY = 5;
+export const MIN_MEMBERS_PER_DAY = 3;
 const STD_FLOOR = 1e-12;
 
 /** Row indices grouped by date, dates ascending; rows keep their order inside a date. */

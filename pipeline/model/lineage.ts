@@ -6,6 +6,7 @@ import type { Config } from "../../core/config.js";
 import { sha256 } from "../../core/store.js";
 import type { ModelCard } from "../../core/contracts.js";
 import { FEATURE_NAMES } from "../indicators/registry.js";
+import { championRecipe, recipeHash } from "./recipe.js";
 import type { TrainOptions, TrainedNetwork } from "./train.js";
 
 /** The configuration keys that change what a training run produces. */
@@ -25,6 +26,7 @@ export function modelConfigHash(config: Config): string {
     JSON.stringify({
       seed: config.MODEL_SEED,
       train: trainOptions(config),
+      ranker: recipeHash(championRecipe()),
       walkForward: [
         config.WALK_FORWARD_FIRST_TEST_DATE,
         config.WALK_FORWARD_REFIT_EVERY,

@@ -7,13 +7,12 @@
  * Protocol: the worker gets `WorkerInit` as workerData, loads the price files and posts
  * `ready`; then it answers each `DayTask` message, in order, with `result` or `error`.
  */
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { SymbolInfo } from "../../core/contracts.js";
 import type { ValidateOptions } from "../quality/rules.js";
 import { PredictorCache, forecastDay, type DayResult, type DayTask } from "./forecast-day.js";
 import type { SymbolHistory } from "./history.js";
+import { startTypescriptWorker } from "../typescript-worker.js";
 
 export interface WorkerInit {
   dir: string;
@@ -62,29 +61,8 @@ export function inProcessForecaster(
 
 const STARTUP_TIMEOUT_MS = 120_000;
 
-/**
- * The worker's entry: the project runs its TypeScript through tsx, whose loader a worker thread
- * does not inherit, so the worker registers it before importing forecast-worker.ts.
- */
-function workerSource(): string {
-  // the ESM build of tsx's API (its CommonJS build cannot be loaded from an eval'd worker)
-  const tsxApi = pathToFileURL(
-    createRequire(import.meta.url)
-      .resolve("tsx/esm/api")
-      .replace(/\.cjs$/, ".mjs"),
-  ).href;
-  const entry = new URL("./forecast-worker.ts", import.meta.url).href;
-  return [
-    `import(${JSON.stringify(tsxApi)})`,
-    `  .then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })`,
-    `  .catch((error) => {`,
-    `    require("node:worker_threads").parentPort.postMessage({ type: "fatal", error: String((error && error.stack) || error) });`,
-    `  });`,
-  ].join("\n");
-}
-
 function startWorker(init: WorkerInit): Promise<Worker> {
-  const worker = new Worker(workerSource(), { eval: true, workerData: init });
+  const worker = startTypescriptWorker(new URL("./forecast-worker.ts", import.meta.url), init);
   return new Promise((resolve, reject) => {
     const fail = (error: Error) => {
       clearTimeout(timer);

@@ -15,13 +15,7 @@
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import {
-  evaluationMetricsSchema,
-  type Bar,
-  type LedgerRow,
-  type SymbolInfo,
-} from "../../core/contracts.js";
-import { readJson } from "../../core/store.js";
+import type { Bar, LedgerRow, SymbolInfo } from "../../core/contracts.js";
 import type { PipelineContext } from "../context.js";
 import {
   appendForecasts,
@@ -34,9 +28,8 @@ import { MAX_WARMUP_BARS } from "../indicators/registry.js";
 import { initBackend } from "../model/backend.js";
 import { MIN_BARS } from "../model/predictor.js";
 import type { ValidateOptions } from "../quality/rules.js";
-import { readAliases, readCard, type StoredModel } from "../registry/store.js";
+import type { StoredModel } from "../registry/store.js";
 import { ingestSymbols } from "../stages/ingest.js";
-import { evaluationDir } from "../stages/evaluate.js";
 import { forecastPaths, toLedgerRow } from "../stages/forecast.js";
 import { UsageError, sortSymbols, symbolFileName } from "../universe.js";
 import type { DayResult } from "./forecast-day.js";
@@ -48,7 +41,7 @@ import {
   validatedUpTo,
   type SymbolHistory,
 } from "./history.js";
-import { FeatureSource, trainReplayModel, type ChampionState } from "./train-model.js";
+import { FeatureSource, trainReplayModel } from "./train-model.js";
 
 /** Sessions of feature rows the first retraining needs beyond the indicators' warm-up. */
 export const MIN_TRAINING_SESSIONS = 250;
@@ -191,16 +184,6 @@ async function createForecaster(
   return inProcessForecaster(histories, validate);
 }
 
-async function championState(ctx: PipelineContext, version: number): Promise<ChampionState> {
-  const card = await readCard(ctx.artifactsDir, version);
-  const file = join(evaluationDir(ctx.artifactsDir, version), "metrics.json");
-  const metrics = existsSync(file) ? await readJson(file, evaluationMetricsSchema) : null;
-  return {
-    card,
-    evaluated: metrics ? { from: metrics.firstTestDate, to: metrics.lastTestDate } : null,
-  };
-}
-
 export async function runReplay(
   ctx: PipelineContext,
   options: ReplayOptions = {},
@@ -230,8 +213,6 @@ export async function runReplay(
   const days = replayDays(calendar.dates, calendar.label, from, to);
   const every = config.REPLAY_RETRAIN_EVERY;
 
-  const aliases = await readAliases(ctx.artifactsDir);
-  const champion = aliases.champion === null ? null : await championState(ctx, aliases.champion);
   const ledgerPath = forecastPaths.ledger(ctx.artifactsDir);
   let ledger = await readLedger(ledgerPath);
   const known = new Set(ledger.map((r) => keyOf(r.symbol, r.dataEnd)));
@@ -361,14 +342,11 @@ export async function runReplay(
           history,
           bars: snapshot.get(history.info.symbol) ?? validatedUpTo(history, at, validate),
         }));
-        const model = await trainReplayModel(
-          config,
-          ctx.artifactsDir,
-          backend,
-          features,
-          { at, usedUntil, snapshots },
-          champion,
-        );
+        const model = await trainReplayModel(config, ctx.artifactsDir, backend, features, {
+          at,
+          usedUntil,
+          snapshots,
+        });
         const { version } = model.stored.card;
         models.push({
           version,

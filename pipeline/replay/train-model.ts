@@ -11,6 +11,7 @@ import type { SymbolFeatures } from "../feature-table.js";
 import { computeFeatures, type FeatureMatrix } from "../indicators/compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, featureSetHash } from "../indicators/registry.js";
 import { buildDataset, type CloseSeries, type LabelledRows } from "../model/dataset.js";
+import { fitPlatt } from "../evaluation/platt.js";
 import { predictRows } from "../model/infer.js";
 import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";
@@ -19,7 +20,7 @@ import type { ValidateOptions } from "../quality/rules.js";
 import { MODEL_NAME, nextVersion, writeVersion, type StoredModel } from "../registry/store.js";
 import { upperBound, validatedUpTo, type SymbolHistory } from "./history.js";
 
-/** Distinct dates of held-out residuals behind the conformal scores when there is no champion. */
+/** Distinct dates of held-out forecasts behind the conformal scores and the calibration. */
 export const CONFORMAL_DATES = 250;
 const NOMINAL_ALPHAS = { "0.8": 0.2, "0.9": 0.1, "0.95": 0.05 };
 const VOL_INDEX = FEATURE_NAMES.indexOf("vol_20");
@@ -98,11 +99,15 @@ export interface RetrainResult {
   conformalSource: string;
 }
 
-/** Scores |y - yhat| / vol on the early-stopping block's last CONFORMAL_DATES dates. */
+/**
+ * On the early-stopping block's last CONFORMAL_DATES dates (rows the weights were not fitted
+ * on, all known by the retrain day): the conformal scores |y - yhat| / vol, and the network's
+ * probabilities with the outcomes, for Platt scaling.
+ */
 function heldOutScores(
   trained: TrainedNetwork,
   data: LabelledRows,
-): { scores: number[]; dates: number } {
+): { scores: number[]; dates: number; p: Float64Array; up: Uint8Array } {
   const k = data.featureCount;
   const heldOut = [...new Set(data.dates.filter((d) => d >= trained.firstValidationDate))].sort();
   const first = heldOut[Math.max(0, heldOut.length - CONFORMAL_DATES)]!;
@@ -118,14 +123,12 @@ function heldOutScores(
     const vol = Math.max(x[i * k + VOL_INDEX]!, 1e-4);
     return Math.abs(data.ret[r]! / vol - (out.expectedReturn?.[i] ?? 0) / vol);
   });
-  return { scores, dates: heldOut.length - heldOut.indexOf(first) };
-}
-
-/** The champion whose conformal state and calibration a replay model carries. */
-export interface ChampionState {
-  card: ModelCard;
-  /** the days of the walk-forward forecasts they were fitted on, when known */
-  evaluated: { from: string; to: string } | null;
+  return {
+    scores,
+    dates: heldOut.length - heldOut.indexOf(first),
+    p: out.probabilityUp,
+    up: Uint8Array.from(rows, (r) => data.up[r]!),
+  };
 }
 
 export async function trainReplayModel(
@@ -134,7 +137,6 @@ export async function trainReplayModel(
   backend: string,
   source: FeatureSource,
   input: RetrainInput,
-  champion: ChampionState | null,
 ): Promise<RetrainResult> {
   const parts: SymbolFeatures[] = [];
   const closes = new Map<string, CloseSeries>();
@@ -160,23 +162,12 @@ export async function trainReplayModel(
   let calibration: ModelCard["calibration"];
   let conformalSource: string;
   try {
-    if (champion) {
-      conformal = champion.card.conformal;
-      calibration = champion.card.calibration;
-      const span = champion.evaluated
-        ? ` ${champion.evaluated.from}..${champion.evaluated.to}`
-        : "";
-      conformalSource =
-        `conformal scores, alphas and Platt calibration copied from champion version ${champion.card.version} (fitted on its walk-forward forecasts${span}` +
-        (champion.evaluated && champion.evaluated.to >= input.at
-          ? `, which reach past ${input.at}: interval widths and calibration, not the network, have seen later days)`
-          : ")");
-    } else {
-      const held = heldOutScores(trained, data);
-      conformal = { scores: held.scores, alphas: { ...NOMINAL_ALPHAS } };
-      calibration = null;
-      conformalSource = `no champion: conformal scores from this model's residuals on the last ${held.dates} date(s) of its early-stopping block (not fitted on), nominal alphas, no calibration`;
-    }
+    // fitted on rows known by the retrain day only: a champion's state would carry the later
+    // days of its own walk-forward into the replayed ones
+    const held = heldOutScores(trained, data);
+    conformal = { scores: held.scores, alphas: { ...NOMINAL_ALPHAS } };
+    calibration = fitPlatt(held.p, held.up);
+    conformalSource = `conformal scores and Platt calibration from this model's forecasts on the last ${held.dates} date(s) of its early-stopping block (known by ${input.at}, not fitted on), nominal alphas`;
   } catch (error) {
     trained.model.dispose();
     throw error;

@@ -5,6 +5,12 @@
 import type { EvaluationMetrics, ModelCard, ModelMetrics } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
 import { DASH, fixed, markdownTable, pValue, percent, type Column } from "./format.js";
+import {
+  calibratedIndexLine,
+  calibratedIndexVerdict,
+  rankingSection,
+  rankingVerdict,
+} from "./ranking.js";
 import { NETWORK, networkOf, renderVerdict, scopeLabel } from "./verdict.js";
 
 export const REPORT_START = "<!-- report:start -->";
@@ -160,9 +166,18 @@ export function renderReport(metrics: EvaluationMetrics, card: ModelCard): strin
   for (const [scope, summary] of Object.entries(metrics.scopes)) {
     blocks.push(...scopeSection(scope, summary));
   }
+  if (metrics.calibratedIndex) blocks.push(calibratedIndexLine(metrics.calibratedIndex));
+  if (metrics.ranking) blocks.push(...rankingSection(metrics.ranking));
   blocks.push("### Leakage gates");
   blocks.push(metrics.gates.length > 0 ? gatesTable(metrics.gates) : `No gates recorded ${DASH}.`);
-  blocks.push("### Verdict", renderVerdict(metrics).join("\n"));
+  blocks.push(
+    "### Verdict",
+    [
+      ...renderVerdict(metrics),
+      ...(metrics.calibratedIndex ? [calibratedIndexVerdict(metrics.calibratedIndex)] : []),
+      ...(metrics.ranking ? rankingVerdict(metrics.ranking) : []),
+    ].join("\n"),
+  );
   return blocks.join("\n\n") + "\n";
 }
 

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { EvaluationMetrics, LeakageGate } from "../../core/contracts.js";
 import { combineHashes, hashFiles, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
 import { paths } from "../context.js";
+import { calibratedIndex } from "../evaluation/calibrated-index.js";
 import { fitPlatt } from "../evaluation/platt.js";
 import {
   canaryGate,
@@ -33,7 +34,8 @@ import { selectRows } from "../model/dataset.js";
 import { loadModelInputs } from "../model/inputs.js";
 import { modelConfigHash, trainOptions } from "../model/lineage.js";
 import { readCard, updateCard } from "../registry/store.js";
-import { runRankWalkForward } from "../evaluation/rank-walk-forward.js";
+import type { RankWalkForwardConfig } from "../evaluation/rank-walk-forward.js";
+import { startRankWalkForward } from "../evaluation/rank-walk-forward-thread.js";
 import { rankIcGate, rankingVariesGate } from "../evaluation/ranking-gates.js";
 import { rankingInputs, rankingCsv } from "../evaluation/ranking-inputs.js";
 import {
@@ -155,6 +157,15 @@ function backtestCsv(index: ScopeRows): string {
   return lines.join("\n") + "\n";
 }
 
+function rankConfig(config: WalkForwardConfig): RankWalkForwardConfig {
+  return {
+    refitEvery: config.refitEvery,
+    embargoDays: config.embargoDays,
+    firstTestDate: config.firstTestDate,
+    seed: config.seed,
+  };
+}
+
 /** The ranking figures the promotion policy compares, kept on the card. */
 function rankerCardMetrics(ranking: EvaluationMetrics["ranking"] & object): Record<string, number> {
   const m = ranking.models.find((x) => x.model === ranking.recipe);
@@ -236,6 +247,27 @@ export const evaluateStage: StageDefinition = {
     );
     const config = walkForwardConfig(ctx.config);
 
+    const candidate = await readCard(ctx.artifactsDir, version);
+    const recipe = championRecipe();
+    if (candidate.ranker && candidate.ranker.recipeHash !== recipeHash(recipe)) {
+      throw new Error(
+        `version ${version}'s ranker recipe is not pipeline/recipes/champion.json's: rerun the train stage`,
+      );
+    }
+    // the ranking trains on the second core while the absolute models train on this one
+    const rankRun = candidate.ranker
+      ? startRankWalkForward(
+          {
+            workDir: ctx.workDir,
+            indexSymbol: ctx.config.INDEX_SYMBOL,
+            recipes: [recipe],
+            config: rankConfig(config),
+          },
+          data,
+        )
+      : null;
+    rankRun?.catch(() => undefined); // awaited below; an early failure must not go unhandled
+
     let started = false;
     const result = await runWalkForward(data, config, (fold, total) => {
       if (!started) progress.start(total + 4);
@@ -253,16 +285,27 @@ export const evaluateStage: StageDefinition = {
       constituents: summarizeScope(constituents, false),
     };
 
-    const recipe = championRecipe();
-    const rank = await runRankWalkForward(data, (s) => s !== indexSymbol, [recipe], config);
-    progress.tick(`ranking walk-forward (${recipe.name})`);
-    const rankInputs = rankingInputs(data, inputs, result, rank, indexSymbol, {
-      recipe: recipe.name,
-      recipeHash: recipeHash(recipe),
-      recipesTried: zooRecipes().length,
-      selectionCut: RECIPE_SELECTION_CUT,
-    });
-    const ranking = summarizeRanking(rankInputs);
+    const indexTest = Array.from(result.test.symbolIndex.keys()).filter(
+      (i) => result.test.symbolIndex[i] === indexSymbol,
+    );
+    const published = calibratedIndex(
+      indexTest.map((i) => result.forecasts.mlp.p[i]!),
+      indexTest.map((i) => result.test.up[i]!),
+      indexTest.map((i) => result.fold[i]!),
+      indexTest.map((i) => result.forecasts["always-up"].p[i]!),
+    );
+
+    const rank = rankRun ? await rankRun : null;
+    progress.tick(rank ? `ranking walk-forward (${recipe.name})` : "no ranker to evaluate");
+    const rankInputs = rank
+      ? rankingInputs(data, inputs, result, rank, indexSymbol, {
+          recipe: recipe.name,
+          recipeHash: recipeHash(recipe),
+          recipesTried: zooRecipes().length,
+          selectionCut: RECIPE_SELECTION_CUT,
+        })
+      : null;
+    const ranking = rankInputs ? summarizeRanking(rankInputs) : undefined;
 
     const quick = gateConfig(config);
     const subset = gateSubset(data, indexSymbol);
@@ -274,8 +317,10 @@ export const evaluateStage: StageDefinition = {
     progress.tick("gate random-walk");
     gates.push(await canaryGate(subset, quick, subsetIndex));
     progress.tick("gate canary");
-    gates.push(rankingVariesGate(ranking));
-    gates.push(rankIcGate(ranking, ctx.config.PROMOTION_SIGNIFICANCE));
+    if (ranking) {
+      gates.push(rankingVariesGate(ranking));
+      gates.push(rankIcGate(ranking, ctx.config.PROMOTION_SIGNIFICANCE));
+    }
 
     const dir = evaluationDir(ctx.artifactsDir, version);
     const metrics: EvaluationMetrics = {
@@ -289,7 +334,8 @@ export const evaluateStage: StageDefinition = {
       lastTestDate: result.folds.at(-1)!.lastTestDate,
       scopes,
       gates,
-      ranking,
+      calibratedIndex: published,
+      ...(ranking ? { ranking } : {}),
     };
     const order = Array.from(result.test.symbolIndex.keys()).sort((a, b) =>
       result.test.dates[a]! < result.test.dates[b]!
@@ -305,7 +351,7 @@ export const evaluateStage: StageDefinition = {
       constituents: scopes.constituents!.reliability,
     });
     await writeJsonAtomic(join(dir, "folds.json"), result.folds);
-    await writeFileAtomic(join(dir, "ranking.csv"), rankingCsv(data, rankInputs));
+    await writeFileAtomic(join(dir, "ranking.csv"), rankInputs ? rankingCsv(data, rankInputs) : "");
     await writeJsonAtomic(join(dir, "metrics.json"), metrics);
 
     // what forecasting carries over: calibration and conformal state from out-of-sample residuals
@@ -330,10 +376,11 @@ export const evaluateStage: StageDefinition = {
         pesaranTimmermannP: mlpIndex.pesaranTimmermann.pValue,
         alwaysUpBetterP: mlpIndex.dieboldMariano["always-up"]!.pValueWorse,
         testDays: scopes.index!.n,
-        ...rankerCardMetrics(ranking),
+        ...(published ? { calibratedBrierSkill: published.brierSkill } : {}),
+        ...(ranking ? rankerCardMetrics(ranking) : {}),
       },
       gates,
-      ...(card.ranker
+      ...(card.ranker && rank && rankInputs
         ? {
             ranker: {
               ...card.ranker,
@@ -350,9 +397,9 @@ export const evaluateStage: StageDefinition = {
         ? `LEAKAGE GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`
         : undefined;
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
-    const rankModel = ranking.models.find((m) => m.model === recipe.name)!;
+    const rankModel = ranking?.models.find((m) => m.model === recipe.name);
     return {
-      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; members' daily rank IC ${rankModel.whole.mean?.toFixed(4)} (t ${rankModel.whole.t?.toFixed(1)}; from ${RECIPE_SELECTION_CUT} ${rankModel.holdout.mean?.toFixed(4)}); ${alarm ? `${failed.length} of ${gates.length} leakage gates FAILED` : `all ${gates.length} leakage gates passed`}`,
+      message: `version ${version}: ${result.folds.length} folds, ${scopes.index!.n} index test days ${metrics.firstTestDate}..${metrics.lastTestDate}; index accuracy ${pct(mlpIndex.accuracy)} (up-rate ${pct(scopes.index!.upRate)}), Brier skill ${mlpIndex.brierSkill.toFixed(4)}, PT p ${mlpIndex.pesaranTimmermann.pValue.toFixed(3)}; ${rankModel ? `members' daily rank IC ${rankModel.whole.mean?.toFixed(4)} (t ${rankModel.whole.t?.toFixed(1)}; from ${RECIPE_SELECTION_CUT} ${rankModel.holdout.mean?.toFixed(4)})` : "no members' ranking"}; ${alarm ? `${failed.length} of ${gates.length} leakage gates FAILED` : `all ${gates.length} leakage gates passed`}`,
       details: { version, folds: result.folds.length, indexDays: scopes.index!.n },
       ...(alarm ? { alarm } : {}),
     };

@@ -13,6 +13,7 @@ import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from ".
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
 import { trainChampionRanker } from "../model/train-champion-ranker.js";
+import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import { championRecipe } from "../model/recipe.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
@@ -70,13 +71,19 @@ export const trainStage: StageDefinition = {
     const saved = await saveModelArtifacts(trained.model);
     trained.model.dispose();
     const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
-    progress.log(`ranker: recipe ${championRecipe().name} on every labelled member row`);
-    const ranker = await trainChampionRanker(
-      data,
-      (s) => s !== indexSymbol,
-      championRecipe(),
-      ctx.config.MODEL_SEED,
-    );
+    const members = data.symbols.length - (indexSymbol >= 0 ? 1 : 0);
+    const ranker =
+      members >= MIN_MEMBERS_PER_DAY
+        ? await trainChampionRanker(
+            data,
+            (s) => s !== indexSymbol,
+            championRecipe(),
+            ctx.config.MODEL_SEED,
+          )
+        : null;
+    if (!ranker) {
+      progress.log(`no ranker: ${members} member(s), a ranking needs ${MIN_MEMBERS_PER_DAY}`);
+    }
     const version = await nextVersion(ctx.artifactsDir);
     const card: ModelCard = {
       schemaVersion: 1,
@@ -97,20 +104,20 @@ export const trainStage: StageDefinition = {
       metrics: null,
       gates: [],
       decision: null,
-      ranker: ranker.card,
+      ...(ranker ? { ranker: ranker.card } : {}),
     };
     await writeVersion(ctx.artifactsDir, {
       card,
       modelJson: saved.modelJson,
       weights: saved.weights,
-      ranker: ranker.artifacts,
+      ranker: ranker?.artifacts,
     });
     await writeJsonAtomic(candidatePath(ctx.artifactsDir), {
       version,
       inputHash: await trainInputHash(ctx.workDir, ctx.config),
     });
     return {
-      message: `version ${version} trained on ${trained.rows} rows (${trained.firstDate}..${trained.lastDate}) for ${trained.bestEpoch} epochs (chosen by early stopping on a later block), ranker ${ranker.card.recipe} on ${ranker.card.rows} member rows to ${ranker.card.lastDate}, ${(trained.durationMs / 1000 + ranker.durationMs / 1000).toFixed(1)} s on ${backend}`,
+      message: `version ${version} trained on ${trained.rows} rows (${trained.firstDate}..${trained.lastDate}) for ${trained.bestEpoch} epochs (chosen by early stopping on a later block), ${ranker ? `ranker ${ranker.card.recipe} on ${ranker.card.rows} member rows to ${ranker.card.lastDate}` : "no ranker"}, ${((trained.durationMs + (ranker?.durationMs ?? 0)) / 1000).toFixed(1)} s on ${backend}`,
       details: {
         version,
         backend,

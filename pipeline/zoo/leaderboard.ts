@@ -11,6 +11,7 @@ import type { RANKING_BASELINES } from "../evaluation/rank-walk-forward.js";
 import { type RankWalkForwardResult } from "../evaluation/rank-walk-forward.js";
 import { dailyRankIc, summarizeIc, type DailySeries } from "../evaluation/ranking.js";
 import { topMinusBottom } from "../evaluation/topk-backtest.js";
+import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import type { RankerRecipe } from "../model/recipe.js";
 
 export interface IcFigures {
@@ -90,7 +91,7 @@ export function buildLeaderboard(
 ): Leaderboard {
   const rows: LeaderboardRow[] = Object.keys(rank.scores).map((model) => {
     const score = rank.scores[model]!;
-    const daily = dailyRankIc(rank.dates, score, rank.ret);
+    const daily = dailyRankIc(rank.dates, score, rank.ret, MIN_MEMBERS_PER_DAY);
     const spread = topMinusBottom(rank.dates, rank.symbolIndex, score, rank.ret, 5, 0).spread;
     const recipe = recipes.find((r) => r.name === model);
     return {

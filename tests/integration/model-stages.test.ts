@@ -56,7 +56,14 @@ const ENV = {
   TRAIN_BATCH_SIZE: "1024",
   TRAIN_LEARNING_RATE: "0.01",
 };
-const GATES = ["too-good", "shuffled-labels", "random-walk", "canary"];
+const GATES = [
+  "too-good",
+  "shuffled-labels",
+  "random-walk",
+  "canary",
+  "ranking-varies",
+  "rank-ic-significant",
+];
 const FORECAST_COLUMNS = [
   "publishedAt",
   "modelVersion",
@@ -229,7 +236,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     expect(aliases).toEqual({ champion: 1, challenger: null });
     expect(card.decision?.promoted).toBe(true);
     expect(card.decision?.comparedWith).toBeNull();
-    expect(card.decision?.reasons.join(" ")).toContain("all 4 leakage gates passed");
+    expect(card.decision?.reasons.join(" ")).toContain("all 6 leakage gates passed");
     expect(card.decision?.reasons.join(" ")).toContain("no champion yet");
     expect(card.gates.map((g) => g.name)).toEqual(GATES);
   });
@@ -244,6 +251,21 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
       expect(f.dataEnd).toBe(CUT);
       expect(f.targetDate).toBe("2023-06-29");
       expect(f.lastClose).toBe(closesOf(root, f.symbol).at(-1)!.close);
+    }
+    // the members are ranked against each other; the index is not
+    const members = bundle.forecasts.filter((f) => !f.isIndex);
+    expect(bundle.forecasts.find((f) => f.isIndex)!.relative).toBeUndefined();
+    expect(members.map((f) => f.relative!.rank).sort()).toEqual([1, 2, 3]);
+    const byRank = [...members].sort((a, b) => a.relative!.rank - b.relative!.rank);
+    for (let i = 1; i < byRank.length; i++) {
+      expect(byRank[i]!.relative!.score).toBeLessThan(byRank[i - 1]!.relative!.score);
+    }
+    for (const f of members) {
+      expect(f.relative!.of).toBe(3);
+      expect(f.note).toContain(`Ranked ${f.relative!.rank} of 3 members`);
+      expect(Math.sign(f.relative!.expectedExcessReturn)).toBe(
+        Math.sign(card.ranker!.excessReturnPerScore! * f.relative!.score),
+      );
     }
     const ledger = await readLedger(forecastPaths.ledger(root));
     expect(ledger).toHaveLength(4);
@@ -301,7 +323,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
       ],
       decision: null,
     };
-    await writeVersion(copy, { card: failing, modelJson: v1.modelJson, weights: v1.weights });
+    await writeVersion(copy, { ...v1, card: failing });
     await writeJsonAtomic(candidatePath(copy), { version: 2, inputHash: "failing-candidate" });
     const report = await runPipeline(await testContext(copy, options, ENV), "register", [
       registerStage,

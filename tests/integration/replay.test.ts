@@ -207,16 +207,63 @@ describe("pipeline replay", () => {
       expect(card.metrics).toBeNull();
       expect(card.gates).toEqual([]);
       expect(card.training.lastDate < trainedAt(card.decision?.reasons[0])!).toBe(true);
-      expect(card.conformal).toEqual(champion.conformal);
-      expect(card.calibration).toEqual({ a: 0.02, b: 1.3 });
+      // its own state, fitted on rows known by its retrain day, never the champion's
+      expect(card.decision?.reasons[1]).toMatch(
+        /^conformal scores and Platt calibration from this model's forecasts on the last \d+ date\(s\) of its early-stopping block \(known by 2023-06-(16|23), not fitted on\)/,
+      );
+      expect(card.conformal).not.toEqual(champion.conformal);
+      expect(card.calibration).not.toEqual({ a: 0.02, b: 1.3 });
+      expect(card.conformal.alphas).toEqual({ "0.8": 0.2, "0.9": 0.1, "0.95": 0.05 });
     }
     expect(await readFile(registryPaths.aliases(single), "utf8")).toBe(aliasesBefore);
     expect(await readAliases(twoStep)).toEqual({ champion: 1, challenger: null });
 
-    // without a champion: conformal scores from held-out residuals, nominal alphas, no calibration
-    expect(champion.decision?.reasons[1]).toMatch(/^no champion: conformal scores/);
+    expect(champion.decision?.reasons[1]).toMatch(/^conformal scores and Platt calibration/);
     expect(champion.conformal.scores.length).toBeGreaterThan(100);
     expect(champion.conformal.alphas).toEqual({ "0.8": 0.2, "0.9": 0.1, "0.95": 0.05 });
+  });
+
+  it("has no look-ahead: changing every price row after D2 leaves every forecast up to D2 bit-identical", async () => {
+    const dataDir = tempArtifactsDir("replay-changed-future-");
+    await mkdir(dataDir, { recursive: true });
+    for (const symbol of SYMBOLS) {
+      const text = await readFile(join(SNAPSHOT_PRICES, symbolFileName(symbol)), "utf8");
+      const [header, ...lines] = text.trimEnd().split("\n");
+      const changed = lines.map((line, i) => {
+        const [date, ...rest] = line.split(",");
+        if (date! <= D2) return line;
+        const f = 1 + 0.03 * Math.sin(i); // every later bar moves, none by a suspicious jump
+        const [o, h, l, c, a, v] = rest.map(Number) as number[];
+        return [date, o! * f, h! * f, l! * f, c! * f, a! * f, Math.round(v! * (2 - f))].join(",");
+      });
+      await writeFile(
+        join(dataDir, symbolFileName(symbol)),
+        [header, ...changed].join("\n") + "\n",
+      );
+    }
+    const dir = tempArtifactsDir("replay-changed-future-artifacts-");
+    await cp(registryPaths.root(base), registryPaths.root(dir), { recursive: true });
+    await replay(dir, FROM, TO, 0, { dataDir });
+    const one = byKey(await ledgerOf(single));
+    const changed = byKey(await ledgerOf(dir));
+    let same = 0;
+    let differ = 0;
+    for (const [key, row] of changed) {
+      const original = one.get(key)!;
+      if (row.dataEnd <= D2) {
+        const { realisedDate: _d, realisedReturn: _r, hit: _h, ...forecast } = forecastColumns(row);
+        const {
+          realisedDate: _d2,
+          realisedReturn: _r2,
+          hit: _h2,
+          ...expected
+        } = forecastColumns(original);
+        expect(forecast, key).toEqual(expected);
+        same++;
+      } else if (row.probabilityUp !== original.probabilityUp) differ++;
+    }
+    expect(same).toBe(4 * SYMBOLS.length);
+    expect(differ).toBeGreaterThan(0);
   });
 
   it("recomputes the features when a spike on the retrain day is not yet known as one", async () => {

@@ -105,7 +105,7 @@ describe("cross-sectional processing", () => {
       data.x,
       data.featureCount,
       data.dates,
-      (r) => data.symbolIndex[r]! <= 3,
+      (r) => data.symbolIndex[r]! <= 1,
     );
     expect(few.every((v) => v === 0)).toBe(true);
     const indexRow = 0;
