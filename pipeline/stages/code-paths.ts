@@ -3,11 +3,20 @@
  * run.ts can name them without importing TensorFlow.js.
  */
 export const CODE_PATHS = {
-  train: ["pipeline/stages/train.ts", "pipeline/model", "pipeline/indicators/registry.ts"],
+  train: [
+    "pipeline/stages/train.ts",
+    "pipeline/model",
+    "pipeline/recipes",
+    "pipeline/evaluation/random.ts",
+    "pipeline/registry/store.ts",
+    "pipeline/indicators/registry.ts",
+  ],
   evaluate: [
     "pipeline/stages/evaluate.ts",
     "pipeline/evaluation",
     "pipeline/model",
+    "pipeline/recipes",
+    "pipeline/typescript-worker.ts",
     "pipeline/indicators",
   ],
   register: ["pipeline/stages/register.ts", "pipeline/registry"],

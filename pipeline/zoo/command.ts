@@ -12,9 +12,30 @@ import { writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
 import { runRankWalkForward } from "../evaluation/rank-walk-forward.js";
 import { initBackend } from "../model/backend.js";
 import { loadModelInputs } from "../model/inputs.js";
-import { zooRecipes } from "../model/recipe.js";
+import { zooRecipes, type RankerRecipe } from "../model/recipe.js";
 import { RECIPE_SELECTION_CUT, walkForwardConfig } from "../stages/evaluate.js";
-import { buildLeaderboard, leaderboardMarkdown } from "./leaderboard.js";
+import { buildLeaderboard, leaderboardMarkdown, type Leaderboard } from "./leaderboard.js";
+
+const recipesFile = (name: string) => fileURLToPath(new URL(`../recipes/${name}`, import.meta.url));
+
+/**
+ * Writes the chosen recipe to pipeline/recipes/champion.json and the leaderboard that chose it
+ * to pipeline/recipes/leaderboard.md, for review in a pull request like any config change.
+ */
+export async function adopt(board: Leaderboard, recipes: readonly RankerRecipe[]): Promise<void> {
+  const chosen = recipes.find((r) => r.name === board.chosen);
+  if (!chosen) throw new Error(`the chosen recipe "${board.chosen}" is not in the zoo`);
+  // number arrays on one line, as prettier writes them, so the reviewed file passes its check
+  const json = JSON.stringify(chosen, null, 2).replace(
+    /\[\s+([-\d.,\s]+?)\s+\]/g,
+    (_, inner: string) => `[${inner.split(/,\s*/).join(", ")}]`,
+  );
+  await writeFileAtomic(recipesFile("champion.json"), json + "\n");
+  await writeFileAtomic(recipesFile("leaderboard.md"), leaderboardMarkdown(board));
+  console.error(
+    `[zoo] pipeline/recipes/champion.json now holds "${chosen.name}": review and commit it`,
+  );
+}
 
 export function registerZooCommand(program: Command): void {
   program
@@ -23,7 +44,10 @@ export function registerZooCommand(program: Command): void {
       "evaluate every ranker recipe of pipeline/recipes/zoo.json on the walk-forward folds; write the leaderboard",
     )
     .option("--only <names>", "comma-separated recipe names (default: all)")
-    .option("--adopt", "write the chosen recipe to pipeline/recipes/champion.json")
+    .option(
+      "--adopt",
+      "write the chosen recipe to pipeline/recipes/champion.json and the leaderboard beside it",
+    )
     .action(async (opts: { only?: string; adopt?: boolean }) => {
       const config = loadConfig();
       const only = opts.only?.split(",").map((s) => s.trim());
@@ -55,11 +79,6 @@ export function registerZooCommand(program: Command): void {
       await writeFileAtomic(join(dir, "leaderboard.md"), markdown);
       process.stdout.write(markdown);
       console.error(`[zoo] written to ${dir}/leaderboard.{json,md}`);
-      if (opts.adopt) {
-        const chosen = recipes.find((r) => r.name === board.chosen)!;
-        const path = fileURLToPath(new URL("../recipes/champion.json", import.meta.url));
-        await writeFileAtomic(path, JSON.stringify(chosen, null, 2) + "\n");
-        console.error(`[zoo] ${path} now holds "${chosen.name}": review and commit it`);
-      }
+      if (opts.adopt) await adopt(board, recipes);
     });
 }

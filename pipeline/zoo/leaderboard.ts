@@ -13,6 +13,7 @@ import { dailyRankIc, summarizeIc, type DailySeries } from "../evaluation/rankin
 import { topMinusBottom } from "../evaluation/topk-backtest.js";
 import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import type { RankerRecipe } from "../model/recipe.js";
+import { fixed, markdownTable, percent, type Column } from "../report/format.js";
 
 export interface IcFigures {
   days: number;
@@ -120,26 +121,45 @@ export function buildLeaderboard(
   };
 }
 
-const num = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a");
-
 export function leaderboardMarkdown(board: Leaderboard): string {
-  const lines = [
-    `Recipes tried: ${board.recipesTried}. Chosen: **${board.chosen}** (${board.rule}). ` +
-      `The columns "from ${board.selectionCut}" are days the choice never saw.`,
-    "",
-    `| model | rank IC before ${board.selectionCut} | ICIR | rank IC from ${board.selectionCut} | ICIR | t | rank IC, whole | t | top-5 minus bottom-5 a day | Brier skill (score alone) | training s |`,
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  const cut = board.selectionCut;
+  const right = (header: string): Column => ({ header, align: "right" });
+  const columns: Column[] = [
+    { header: "Model" },
+    ...[
+      `Rank IC before ${cut}`,
+      "ICIR",
+      `Rank IC from ${cut}`,
+      "ICIR",
+      "t",
+      "Rank IC, whole",
+      "t",
+      "Top-5 minus bottom-5 a day",
+      "Brier skill (score alone)",
+      "Training s",
+    ].map(right),
   ];
-  for (const r of board.rows) {
-    const name =
-      r.model === board.chosen
-        ? `**${r.model}** (chosen)`
-        : r.kind === "baseline"
-          ? `${r.model} (baseline)`
-          : r.model;
-    lines.push(
-      `| ${name} | ${num(r.selection.mean)} | ${num(r.selection.icir, 3)} | ${num(r.holdout.mean)} | ${num(r.holdout.icir, 3)} | ${num(r.holdout.t, 1)} | ${num(r.whole.mean)} | ${num(r.whole.t, 1)} | ${(r.spread * 100).toFixed(3)}% | ${num(r.brierSkill, 5)} | ${r.trainingSeconds.toFixed(1)} |`,
-    );
-  }
-  return lines.join("\n") + "\n";
+  const rows = board.rows.map((r) => [
+    r.model === board.chosen
+      ? `**${r.model}** (chosen)`
+      : r.kind === "baseline"
+        ? `${r.model} (baseline)`
+        : r.model,
+    fixed(r.selection.mean, 4),
+    fixed(r.selection.icir, 3),
+    fixed(r.holdout.mean, 4),
+    fixed(r.holdout.icir, 3),
+    fixed(r.holdout.t, 1),
+    fixed(r.whole.mean, 4),
+    fixed(r.whole.t, 1),
+    percent(r.spread, 3),
+    percent(r.brierSkill, 2),
+    fixed(r.trainingSeconds, 0),
+  ]);
+  return (
+    `Recipes tried: ${board.recipesTried}. Chosen: **${board.chosen}** (${board.rule}). ` +
+    `The columns "from ${cut}" are days the choice never saw.\n\n` +
+    markdownTable(columns, rows) +
+    "\n"
+  );
 }
