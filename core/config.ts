@@ -51,6 +51,11 @@ export const configSchema = z.object({
   WALK_FORWARD_REFIT_EVERY: positiveInt.default(500),
   /** trading dates dropped between each fold's training data and its test days */
   WALK_FORWARD_EMBARGO_DAYS: z.coerce.number().int().min(0).default(5),
+  /**
+   * the walk-forward reruns when the recipe, the code or the rows before the current period
+   * change, and once a period: days per period (7: weekly, from Monday; 1: every run)
+   */
+  EVALUATION_CADENCE_DAYS: positiveInt.max(366).default(7),
   /** `pipeline replay`: trading sessions between retrainings of the replayed model */
   REPLAY_RETRAIN_EVERY: positiveInt.default(60),
   /** a candidate must reach the champion's Brier skill plus this to replace it */

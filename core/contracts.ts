@@ -346,6 +346,10 @@ export const evaluationMetricsSchema = z.object({
     }),
   ),
   gates: z.array(leakageGateSchema),
+  /** rows dated before this were evaluated (the cadence's period start) */
+  evaluatedBefore: isoDate.optional(),
+  /** the version whose walk-forward this is, when reused within the cadence period */
+  reusedFrom: z.number().int().positive().optional(),
   /** the index's probability as published (Platt fitted on earlier folds) against always-up */
   calibratedIndex: z
     .object({

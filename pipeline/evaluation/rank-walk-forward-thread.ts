@@ -18,6 +18,8 @@ export interface RankWorkerInit {
   indexSymbol: string;
   recipes: RankerRecipe[];
   config: RankWalkForwardConfig;
+  /** only the rows dated before this are evaluated */
+  before: string;
 }
 
 type WorkerMessage =

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { initBackend } from "../model/backend.js";
+import { selectRows } from "../model/dataset.js";
 import { loadModelInputs } from "../model/inputs.js";
 import { runRankWalkForward } from "./rank-walk-forward.js";
 import type { RankWorkerInit } from "./rank-walk-forward-thread.js";
@@ -14,7 +15,8 @@ if (!port) throw new Error("rank-walk-forward-worker.ts runs as a worker thread 
 const init = workerData as RankWorkerInit;
 try {
   await initBackend();
-  const data = (await loadModelInputs(init.workDir)).dataset.labelled;
+  const everyRow = (await loadModelInputs(init.workDir)).dataset.labelled;
+  const data = selectRows(everyRow, (r) => everyRow.dates[r]! < init.before);
   const indexSymbol = data.symbols.indexOf(init.indexSymbol);
   const result = await runRankWalkForward(
     data,

@@ -8,6 +8,16 @@ import type { EvaluationMetrics, LeakageGate } from "../../core/contracts.js";
 import { combineHashes, hashFiles, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
 import { paths } from "../context.js";
 import { calibratedIndex } from "../evaluation/calibrated-index.js";
+import {
+  applyUpdate,
+  copyEvaluation,
+  evaluationCut,
+  findRecord,
+  rowsHash,
+  writeRecord,
+  type CardUpdate,
+} from "../evaluation/evaluation-record.js";
+import { codeHash } from "../stage-runner.js";
 import { fitPlatt } from "../evaluation/platt.js";
 import {
   canaryGate,
@@ -236,7 +246,13 @@ export const evaluateStage: StageDefinition = {
     await initBackend();
     const { version } = await readCandidate(ctx.artifactsDir);
     const inputs = await loadModelInputs(ctx.workDir);
-    const data = inputs.dataset.labelled;
+    const everyRow = inputs.dataset.labelled;
+    // the rows before the current cadence period: a later run in the period reuses the result
+    const cut = evaluationCut(
+      everyRow.dates.reduce((a, b) => (b > a ? b : a), ""),
+      ctx.config.EVALUATION_CADENCE_DAYS,
+    );
+    const data = selectRows(everyRow, (r) => everyRow.dates[r]! < cut);
     const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
     if (indexSymbol < 0)
       throw new Error(
@@ -246,6 +262,32 @@ export const evaluateStage: StageDefinition = {
       ctx.universe.filter((s) => !s.isIndex && s.currentMember).map((s) => s.symbol),
     );
     const config = walkForwardConfig(ctx.config);
+    const key = combineHashes({
+      code: await codeHash(CODE_PATHS.evaluate),
+      config: modelConfigHash(ctx.config),
+      significance: String(ctx.config.PROMOTION_SIGNIFICANCE),
+      members: [...members].sort().join(","),
+      rows: rowsHash(data),
+    });
+    const dir = evaluationDir(ctx.artifactsDir, version);
+    const record = await findRecord(ctx.artifactsDir, key, (v) =>
+      evaluationDir(ctx.artifactsDir, v),
+    );
+    if (record && record.version !== version) {
+      await copyEvaluation(record, evaluationDir(ctx.artifactsDir, record.version), dir, version);
+      const card = await readCard(ctx.artifactsDir, version);
+      await updateCard(ctx.artifactsDir, applyUpdate(card, record.update));
+      const failed = record.update.gates.filter((g) => !g.passed);
+      return {
+        message: `version ${version}: the walk-forward of version ${record.version} reused (same recipe, code and rows before ${cut}; it reruns when they change, and from the next ${ctx.config.EVALUATION_CADENCE_DAYS}-day period); ${failed.length > 0 ? `${failed.length} gate(s) FAILED` : `all ${record.update.gates.length} gates passed`}`,
+        details: { version, reusedFrom: record.version },
+        ...(failed.length > 0
+          ? {
+              alarm: `GATE FAILED, version ${version} will not be promoted: ${failed.map((g) => `${g.name}: ${g.detail}`).join("; ")}`,
+            }
+          : {}),
+      };
+    }
 
     const candidate = await readCard(ctx.artifactsDir, version);
     const recipe = championRecipe();
@@ -262,6 +304,7 @@ export const evaluateStage: StageDefinition = {
             indexSymbol: ctx.config.INDEX_SYMBOL,
             recipes: [recipe],
             config: rankConfig(config),
+            before: cut,
           },
           data,
         )
@@ -322,7 +365,6 @@ export const evaluateStage: StageDefinition = {
       gates.push(rankIcGate(ranking, ctx.config.PROMOTION_SIGNIFICANCE));
     }
 
-    const dir = evaluationDir(ctx.artifactsDir, version);
     const metrics: EvaluationMetrics = {
       schemaVersion: 1,
       version,
@@ -334,6 +376,7 @@ export const evaluateStage: StageDefinition = {
       lastTestDate: result.folds.at(-1)!.lastTestDate,
       scopes,
       gates,
+      evaluatedBefore: cut,
       calibratedIndex: published,
       ...(ranking ? { ranking } : {}),
     };
@@ -364,8 +407,7 @@ export const evaluateStage: StageDefinition = {
       alphas[String(level)] = run.finalAlpha;
       scores = run.scores;
     }
-    await updateCard(ctx.artifactsDir, {
-      ...card,
+    const update: CardUpdate = {
       calibration: fitPlatt(all.forecasts.mlp.p, all.up),
       conformal: { scores: Array.from(scores).slice(-CONFORMAL_MEMORY), alphas },
       metrics: {
@@ -380,15 +422,21 @@ export const evaluateStage: StageDefinition = {
         ...(ranking ? rankerCardMetrics(ranking) : {}),
       },
       gates,
-      ...(card.ranker && rank && rankInputs
-        ? {
-            ranker: {
-              ...card.ranker,
+      rankerFits:
+        rank && rankInputs
+          ? {
               excessReturnPerScore: excessReturnPerScore(rank, rank.scores[recipe.name]!),
               memberProbability: memberProbabilityFit(rankInputs),
-            },
-          }
-        : {}),
+            }
+          : null,
+    };
+    await updateCard(ctx.artifactsDir, applyUpdate(card, update));
+    await writeRecord(ctx.artifactsDir, {
+      key,
+      version,
+      evaluatedBefore: cut,
+      files: [...EVALUATION_FILES, "folds.json"],
+      update,
     });
 
     const failed = gates.filter((g) => !g.passed);

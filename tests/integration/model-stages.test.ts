@@ -27,6 +27,7 @@ import { MODEL_NAMES } from "../../pipeline/evaluation/walk-forward.js";
 import { readLedger } from "../../pipeline/forecast/ledger.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
 import { initBackend } from "../../pipeline/model/backend.js";
+import { selectRows, type LabelledRows } from "../../pipeline/model/dataset.js";
 import { loadModelInputs } from "../../pipeline/model/inputs.js";
 import { modelConfigHash } from "../../pipeline/model/lineage.js";
 import { readVersion, registryPaths, writeVersion } from "../../pipeline/registry/store.js";
@@ -78,6 +79,10 @@ const FORECAST_COLUMNS = [
   "lower95",
   "upper95",
 ] as const;
+
+/** the rows the walk-forward evaluates: those dated before the cadence period's start */
+const evaluatedRows = (data: LabelledRows, before: string) =>
+  selectRows(data, (r) => data.dates[r]! < before);
 
 function statuses(report: RunReport): Record<string, string> {
   return Object.fromEntries(report.stages.map((s) => [s.stage, s.status]));
@@ -152,9 +157,12 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     expect(metrics.folds).toBe(2);
     expect(metrics.refitEvery).toBe(500);
     expect(metrics.firstTestDate >= "2020-01-01").toBe(true);
+    // the last evaluated date: the last session before this week's Monday (weekly cadence)
     expect(metrics.lastTestDate).toBe(
-      // the last labelled date: the day before the cut's last bar
-      closesOf(root, "^BSESN").at(-2)!.date,
+      closesOf(root, "^BSESN")
+        .map((b) => b.date)
+        .filter((d) => d < "2023-06-26")
+        .at(-1),
     );
     expect(Object.keys(metrics.scopes).sort()).toEqual(["constituents", "index"]);
     for (const scope of Object.values(metrics.scopes)) {
@@ -167,7 +175,12 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     // the index is tested once on every test date on which it has a bar; the few test dates
     // without an index row (2020-01-01, 2020-11-14, 2021-05-07) have no ^BSESN bar in the
     // snapshot (Yahoo's gaps; 2020-11-14 is a Saturday Muhurat session of the NSE)
-    const { labelled } = (await loadModelInputs(root)).dataset;
+    // the walk-forward covers the rows before this week's Monday (the weekly cadence)
+    expect(metrics.evaluatedBefore).toBe("2023-06-26");
+    const labelled = evaluatedRows(
+      (await loadModelInputs(root)).dataset.labelled,
+      metrics.evaluatedBefore!,
+    );
     const index = labelled.symbols.indexOf("^BSESN");
     const testDates = new Set(labelled.dates.filter((d) => d >= metrics.firstTestDate));
     const indexDates = labelled.dates.filter(
@@ -209,7 +222,10 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
       "mlp_lower95",
       "mlp_upper95",
     ]);
-    const { labelled } = (await loadModelInputs(root)).dataset;
+    const labelled = evaluatedRows(
+      (await loadModelInputs(root)).dataset.labelled,
+      metrics.evaluatedBefore!,
+    );
     const expected = labelled.dates
       .map((d, i) => `${d}|${labelled.symbols[labelled.symbolIndex[i]!]}`)
       .filter((key) => key >= metrics.firstTestDate)
@@ -349,6 +365,22 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     );
     expect(next.error).toBeNull();
     expect(statuses(next)["forecast"]).toBe("ran");
+    // the same week: the recipe's walk-forward is reused, the champion recipe is refitted on
+    // the new day and the refit replaces the previous fit
+    const evaluate = next.stages.find((st) => st.stage === "evaluate")!;
+    expect(evaluate.message).toContain("the walk-forward of version 1 reused");
+    const v2 = await readJson(
+      join(evaluationDir(root, 2), "metrics.json"),
+      evaluationMetricsSchema,
+    );
+    expect(v2.reusedFrom).toBe(1);
+    expect(v2.version).toBe(2);
+    expect(v2.evaluatedBefore).toBe("2023-06-26");
+    const refit = (await readVersion(root, 2)).card;
+    expect(refit.training.lastDate).toBe(CUT);
+    expect(refit.calibration).toEqual(card.calibration);
+    expect(refit.decision?.promoted).toBe(true);
+    expect(refit.decision?.reasons.join(" ")).toContain("a refit of champion v1's recipe");
     const after = await readLedger(forecastPaths.ledger(root));
     const aliases = await readJson(registryPaths.aliases(root), aliasesSchema);
     expect(after).toHaveLength(8);
