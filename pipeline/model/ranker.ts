@@ -8,23 +8,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { createRng } from "../evaluation/random.js";
 import { SeededDropout } from "./networks.js";
+import { permutation } from "./train.js";
 import type { RankerRecipe } from "./recipe.js";
 
 export const SCORE_OUTPUT = "score";
 export const RANKER_INPUT = "ranker_features";
-
-function permutation(n: number, seed: number): Int32Array {
-  const rng = createRng(seed);
-  const p = new Int32Array(n);
-  for (let i = 0; i < n; i++) p[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = p[i]!;
-    p[i] = p[j]!;
-    p[j] = t;
-  }
-  return p;
-}
 
 /** One branch: inputs -> [dense relu -> dropout]* -> linear score (no hidden layers: linear). */
 function buildBranch(recipe: RankerRecipe, inputSize: number, seed: number, tag: string) {
@@ -75,7 +63,10 @@ async function fitBranch(
   model.compile({ optimizer, loss: "meanSquaredError" });
   try {
     for (let epoch = 0; epoch < recipe.epochs; epoch++) {
-      const order = permutation(n, (seed ^ 0x5bd1e995 ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0);
+      const order = permutation(
+        n,
+        createRng((seed ^ 0x5bd1e995 ^ Math.imul(epoch + 1, 0x9e3779b1)) >>> 0),
+      );
       const xs = new Float32Array(n * k);
       const ys = new Float32Array(n);
       for (let i = 0; i < n; i++) {

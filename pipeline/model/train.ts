@@ -83,7 +83,8 @@ function populationStd(values: ArrayLike<number>): number {
   return Math.sqrt(ss / values.length);
 }
 
-function permutation(n: number, rng: ReturnType<typeof createRng>): Int32Array {
+/** A seeded Fisher-Yates shuffle of 0..n-1. */
+export function permutation(n: number, rng: ReturnType<typeof createRng>): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {
