@@ -306,6 +306,14 @@ export const rankingMetricsSchema = z.object({
       meanDifference: z.number().nullable(),
       t: z.number().nullable(),
       pValueBetter: z.number().nullable(),
+      /** the same test on the days from the selection cut only (the recipe choice never saw them) */
+      holdout: z
+        .object({
+          meanDifference: z.number().nullable(),
+          t: z.number().nullable(),
+          pValueBetter: z.number().nullable(),
+        })
+        .optional(),
     }),
   ),
   /** share of test days whose scores vary across the members (std above the gate's threshold) */

@@ -259,6 +259,10 @@ export function summarizeRanking(inputs: RankingInputs): RankingMetrics {
     comparisons: RANKING_BASELINES.map((b) => ({
       baseline: b,
       ...pairedTest(champion, daily.get(b)!),
+      holdout: pairedTest(
+        split(champion, (d) => d >= inputs.selectionCut),
+        split(daily.get(b)!, (d) => d >= inputs.selectionCut),
+      ),
     })),
     varyingDayShare: spread.std.length > 0 ? varying / spread.std.length : 0,
     backtest: backtests(inputs, score),

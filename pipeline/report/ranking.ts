@@ -45,13 +45,21 @@ function icTable(ranking: RankingMetrics): string {
 function comparisonTable(ranking: RankingMetrics): string {
   const columns: Column[] = [
     { header: "Against" },
-    ...["Mean daily IC difference", "t", "p (champion better)"].map(right),
+    ...[
+      "Mean daily IC difference",
+      "t",
+      "p (champion better)",
+      `Difference from ${ranking.selectionCut}`,
+      `p from ${ranking.selectionCut}`,
+    ].map(right),
   ];
   const rows = ranking.comparisons.map((c) => [
     c.baseline,
     fixed(c.meanDifference, 4),
     fixed(c.t, 2),
     pValue(c.pValueBetter),
+    fixed(c.holdout?.meanDifference ?? null, 4),
+    pValue(c.holdout?.pValueBetter ?? null),
   ]);
   return markdownTable(columns, rows);
 }
@@ -112,10 +120,12 @@ export function rankingVerdict(ranking: RankingMetrics): string[] {
       `${fixed(champion.holdout.mean, 4)} on the days from ${ranking.selectionCut}, which the recipe choice (${ranking.recipesTried} recipes tried) never saw.`,
   );
   for (const c of ranking.comparisons) {
-    const better = (c.pValueBetter ?? 1) < 0.05;
-    const worse = (c.pValueBetter ?? 0) > 0.95;
+    // judged on the days the recipe choice never saw: the earlier days chose it
+    const test = c.holdout ?? c;
+    const better = (test.pValueBetter ?? 1) < 0.05;
+    const worse = (test.pValueBetter ?? 0) > 0.95;
     lines.push(
-      `  - Against ${c.baseline}: ${better ? "significantly better" : worse ? "significantly worse" : "not significantly different"} (mean daily IC difference ${fixed(c.meanDifference, 4)}, p ${pValue(c.pValueBetter)}).`,
+      `  - Against ${c.baseline}, on the days from ${ranking.selectionCut}: ${better ? "significantly better" : worse ? "significantly worse" : "not significantly different"} (mean daily IC difference ${fixed(test.meanDifference, 4)}, p ${pValue(test.pValueBetter)}).`,
     );
   }
   const tradable = ranking.backtest.find((b) => b.tradable && b.costBps === VERDICT_COST);
