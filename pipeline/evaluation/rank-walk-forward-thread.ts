@@ -1,14 +1,18 @@
 /**
- * The ranking walk-forward on a worker thread when the machine has a second core (the
- * absolute models' walk-forward keeps the first busy), else on the calling thread. Both run
- * the same function on the same rows, so the scores are the same.
+ * The ranking walk-forward on two worker threads when the machine has a second core, each
+ * taking about half of the folds' training work (the absolute models' walk-forward runs beside
+ * them on the calling thread), else on the calling thread. Every fold runs the same function
+ * on the same rows with its own seed, so the joined scores are the same either way.
  */
 import { availableParallelism } from "node:os";
 import type { LabelledRows } from "../model/dataset.js";
 import type { RankerRecipe } from "../model/recipe.js";
-import { startTypescriptWorker } from "../typescript-worker.js";
+import { runWorkerOnce } from "../typescript-worker.js";
+import { tradingCalendar } from "./walk-forward.js";
 import {
+  mergeRankResults,
   runRankWalkForward,
+  splitFolds,
   type RankWalkForwardConfig,
   type RankWalkForwardResult,
 } from "./rank-walk-forward.js";
@@ -22,26 +26,12 @@ export interface RankWorkerInit {
   before: string;
 }
 
-type WorkerMessage =
-  { type: "result"; result: RankWalkForwardResult } | { type: "fatal"; error: string };
-
 function inWorker(init: RankWorkerInit): Promise<RankWalkForwardResult> {
-  const worker = startTypescriptWorker(
+  return runWorkerOnce(
     new URL("./rank-walk-forward-worker.ts", import.meta.url),
     init,
+    "ranking walk-forward worker",
   );
-  return new Promise<RankWalkForwardResult>((resolve, reject) => {
-    worker.once("message", (message: WorkerMessage) => {
-      if (message.type === "result") resolve(message.result);
-      else reject(new Error(`ranking walk-forward worker: ${message.error}`));
-    });
-    worker.once("error", (error) =>
-      reject(new Error(`ranking walk-forward worker: ${error.message}`)),
-    );
-    worker.once("exit", (code) =>
-      reject(new Error(`ranking walk-forward worker exited with code ${code}`)),
-    );
-  }).finally(() => void worker.terminate());
 }
 
 /**
@@ -53,7 +43,12 @@ export function startRankWalkForward(
   data: LabelledRows,
   threads = availableParallelism(),
 ): Promise<RankWalkForwardResult> {
-  if (threads > 1) return inWorker(init);
+  if (threads > 1) {
+    const shares = splitFolds(tradingCalendar(data.dates), init.config, 2);
+    return Promise.all(
+      shares.map((onlyFolds) => inWorker({ ...init, config: { ...init.config, onlyFolds } })),
+    ).then(mergeRankResults);
+  }
   const indexSymbol = data.symbols.indexOf(init.indexSymbol);
   return runRankWalkForward(data, (s) => s !== indexSymbol, init.recipes, init.config);
 }

@@ -24,7 +24,10 @@ const ROC_60 = FEATURE_NAMES.indexOf("roc_60");
 export type RankWalkForwardConfig = Pick<
   WalkForwardConfig,
   "refitEvery" | "embargoDays" | "firstTestDate" | "seed" | "lastFolds"
->;
+> & {
+  /** run only the folds with these indices (a share of the work for one thread) */
+  onlyFolds?: readonly number[];
+};
 
 export interface RankFoldSummary {
   index: number;
@@ -93,7 +96,9 @@ export async function runRankWalkForward(
 ): Promise<RankWalkForwardResult> {
   const k = data.featureCount;
   const panel = rankingPanel(data, isMemberSymbol);
-  const plans = planFolds(tradingCalendar(data.dates), config);
+  const plans = planFolds(tradingCalendar(data.dates), config).filter(
+    (p) => !config.onlyFolds || config.onlyFolds.includes(p.index),
+  );
   const names = [...recipes.map((r) => r.name), ...RANKING_BASELINES];
   const columns = Object.fromEntries(names.map((n) => [n, [] as number[]]));
   const trainingMs: Record<string, number> = Object.fromEntries(names.map((n) => [n, 0]));
@@ -167,4 +172,80 @@ export async function runRankWalkForward(
     scores: Object.fromEntries(names.map((n) => [n, Float64Array.from(columns[n]!)])),
     trainingMs,
   };
+}
+
+/**
+ * Joins results of disjoint fold subsets of one walk-forward into the result of the whole:
+ * the folds are consecutive date blocks, so fold order is date order.
+ */
+export function mergeRankResults(parts: readonly RankWalkForwardResult[]): RankWalkForwardResult {
+  if (parts.length === 1) return parts[0]!;
+  const segments = parts.flatMap((part) =>
+    part.folds.map((f) => {
+      const start = part.fold.indexOf(f.index);
+      if (start < 0) throw new Error(`mergeRankResults: fold ${f.index} has no scored rows`);
+      let end = start;
+      while (end < part.fold.length && part.fold[end] === f.index) end++;
+      return { part, summary: f, start, end };
+    }),
+  );
+  segments.sort((a, b) => a.summary.index - b.summary.index);
+  for (let i = 1; i < segments.length; i++) {
+    if (segments[i]!.summary.index === segments[i - 1]!.summary.index)
+      throw new Error(`mergeRankResults: fold ${segments[i]!.summary.index} appears twice`);
+  }
+  const names = Object.keys(parts[0]!.scores);
+  const cat = <T extends Int32Array | Float64Array>(
+    pick: (r: RankWalkForwardResult) => T,
+    make: (n: number) => T,
+  ) => {
+    const total = segments.reduce((a, s) => a + s.end - s.start, 0);
+    const out = make(total);
+    let at = 0;
+    for (const s of segments) {
+      out.set(pick(s.part).subarray(s.start, s.end), at);
+      at += s.end - s.start;
+    }
+    return out;
+  };
+  const int = (n: number) => new Int32Array(n);
+  const float = (n: number) => new Float64Array(n);
+  return {
+    folds: segments.map((s) => s.summary),
+    rows: cat((r) => r.rows, int),
+    fold: cat((r) => r.fold, int),
+    dates: segments.flatMap((s) => s.part.dates.slice(s.start, s.end)),
+    symbolIndex: cat((r) => r.symbolIndex, int),
+    ret: cat((r) => r.ret, float),
+    scores: Object.fromEntries(names.map((n) => [n, cat((r) => r.scores[n]!, float)])),
+    trainingMs: Object.fromEntries(
+      names.map((n) => [n, parts.reduce((a, p) => a + (p.trainingMs[n] ?? 0), 0)]),
+    ),
+  };
+}
+
+/**
+ * Splits the fold indices into `shares` sets of about equal training work: a fold's work grows
+ * with its training rows, so each fold (largest first) goes to the lightest share so far.
+ */
+export function splitFolds(
+  calendar: readonly string[],
+  config: RankWalkForwardConfig,
+  shares: number,
+): number[][] {
+  const plans = planFolds(calendar, config);
+  const position = new Map(calendar.map((d, i) => [d, i]));
+  const weighted = plans
+    .map((p) => ({ index: p.index, work: position.get(p.trainBefore) ?? 0 }))
+    .sort((a, b) => b.work - a.work);
+  const out = Array.from({ length: Math.max(1, shares) }, () => ({
+    work: 0,
+    folds: [] as number[],
+  }));
+  for (const f of weighted) {
+    const lightest = out.reduce((a, b) => (b.work < a.work ? b : a));
+    lightest.folds.push(f.index);
+    lightest.work += f.work;
+  }
+  return out.filter((s) => s.folds.length > 0).map((s) => s.folds.sort((a, b) => a - b));
 }

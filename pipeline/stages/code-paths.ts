@@ -8,6 +8,7 @@ export const CODE_PATHS = {
     "pipeline/model",
     "pipeline/recipes",
     "pipeline/evaluation/random.ts",
+    "pipeline/typescript-worker.ts",
     "pipeline/registry/store.ts",
     "pipeline/indicators/registry.ts",
   ],

@@ -12,9 +12,8 @@ import { loadModelInputs } from "../model/inputs.js";
 import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
-import { trainChampionRanker } from "../model/train-champion-ranker.js";
+import { startChampionRankerFit } from "../model/train-champion-ranker-thread.js";
 import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
-import { championRecipe } from "../model/recipe.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { CODE_PATHS } from "./code-paths.js";
@@ -54,6 +53,21 @@ export const trainStage: StageDefinition = {
     const inputs = await loadModelInputs(ctx.workDir);
     const data = inputs.dataset.labelled;
     const options = trainOptions(ctx.config);
+    const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
+    const members = data.symbols.length - (indexSymbol >= 0 ? 1 : 0);
+    // the ranker fits on the second core while the absolute network fits on this one
+    const rankerFit =
+      members >= MIN_MEMBERS_PER_DAY
+        ? startChampionRankerFit(
+            {
+              workDir: ctx.workDir,
+              indexSymbol: ctx.config.INDEX_SYMBOL,
+              seed: ctx.config.MODEL_SEED,
+            },
+            data,
+          )
+        : null;
+    rankerFit?.catch(() => undefined); // awaited below; an early failure must not go unhandled
     progress.start(options.maxEpochs ?? 1);
     // the epoch count is chosen on the later block, then the weights are fitted on every row
     const probe = await trainNetwork("mlp", data, {
@@ -70,17 +84,7 @@ export const trainStage: StageDefinition = {
     const trained = { ...refit, validationLoss: probe.validationLoss, epochs: probe.epochs };
     const saved = await saveModelArtifacts(trained.model);
     trained.model.dispose();
-    const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
-    const members = data.symbols.length - (indexSymbol >= 0 ? 1 : 0);
-    const ranker =
-      members >= MIN_MEMBERS_PER_DAY
-        ? await trainChampionRanker(
-            data,
-            (s) => s !== indexSymbol,
-            championRecipe(),
-            ctx.config.MODEL_SEED,
-          )
-        : null;
+    const ranker = rankerFit ? await rankerFit : null;
     if (!ranker) {
       progress.log(`no ranker: ${members} member(s), a ranking needs ${MIN_MEMBERS_PER_DAY}`);
     }

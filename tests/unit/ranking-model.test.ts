@@ -8,7 +8,13 @@ import {
   applyMemberProbability,
   fitMemberProbability,
 } from "../../pipeline/evaluation/member-probability.js";
-import { runRankWalkForward } from "../../pipeline/evaluation/rank-walk-forward.js";
+import {
+  mergeRankResults,
+  type RankWalkForwardResult,
+  runRankWalkForward,
+  splitFolds,
+} from "../../pipeline/evaluation/rank-walk-forward.js";
+import { tradingCalendar } from "../../pipeline/evaluation/walk-forward.js";
 import { dailyRankIc, summarizeIc } from "../../pipeline/evaluation/ranking.js";
 import { fitRidge, predictRidge } from "../../pipeline/evaluation/ridge.js";
 import { createRng } from "../../pipeline/evaluation/random.js";
@@ -233,6 +239,34 @@ describe("the tfjs ranker", () => {
       "reversal-5d",
       "momentum-60d",
     ]);
+  });
+
+  it("walk-forward split over threads: the folds joined back equal the whole run, bit for bit", async () => {
+    const data = relativePanel(6, 150, 23);
+    const config = {
+      refitEvery: 20,
+      embargoDays: 2,
+      firstTestDate: weekdayDates(150)[70]!,
+      seed: 7,
+    };
+    const quick = { ...recipe, epochs: 1, ensemble: 1 };
+    const whole = await runRankWalkForward(data, isMember, [quick], config);
+    const shares = splitFolds(tradingCalendar(data.dates), config, 2);
+    expect(shares).toHaveLength(2);
+    expect(shares.flat().sort((a, b) => a - b)).toEqual(whole.folds.map((f) => f.index));
+    // the later folds train on more rows; the shares take about equal work
+    expect(Math.abs(shares[0]!.length - shares[1]!.length)).toBeLessThanOrEqual(1);
+    const parts: RankWalkForwardResult[] = [];
+    for (const onlyFolds of shares)
+      parts.push(await runRankWalkForward(data, isMember, [quick], { ...config, onlyFolds }));
+    const joined = mergeRankResults(parts.reverse());
+    expect(joined.folds).toEqual(whole.folds);
+    expect(joined.dates).toEqual(whole.dates);
+    expect(Array.from(joined.rows)).toEqual(Array.from(whole.rows));
+    expect(Array.from(joined.fold)).toEqual(Array.from(whole.fold));
+    for (const name of Object.keys(whole.scores))
+      expect(Array.from(joined.scores[name]!)).toEqual(Array.from(whole.scores[name]!));
+    expect(() => mergeRankResults([parts[0]!, parts[0]!])).toThrow(/appears twice/);
   });
 });
 
