@@ -200,8 +200,9 @@ export function walkForwardConfig(config: Parameters<typeof trainOptions>[0]): W
 }
 
 /**
- * The gates' own training budget, fixed so a planted leak is always learnable: small data
- * (the last two folds, the index and a few members), so a small batch gives enough steps.
+ * The shuffled-labels and random-walk gates' own budget: small data (the last two folds, the
+ * index and a few members), so a small batch gives enough steps. The canary does not use it:
+ * it must show that the production recipe itself would learn a leak (canaryConfig).
  */
 export function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
   return {
@@ -210,6 +211,11 @@ export function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
     networkOnly: true,
     train: { ...config.train, batchSize: 256, learningRate: 0.002, maxEpochs: 10, patience: 2 },
   };
+}
+
+/** The canary's run: the production training options on every row, the last two folds. */
+export function canaryConfig(config: WalkForwardConfig): WalkForwardConfig {
+  return { ...config, lastFolds: 2, networkOnly: true };
 }
 
 /** The quick runs of the gates: the index and a few members. */
@@ -338,6 +344,18 @@ export const evaluateStage: StageDefinition = {
       indexTest.map((i) => result.forecasts["always-up"].p[i]!),
     );
 
+    // the gates train on this core while the ranking walk-forward may still run on the others
+    const quick = gateConfig(config);
+    const subset = gateSubset(data, indexSymbol);
+    const subsetIndex = subset.symbols.indexOf(ctx.config.INDEX_SYMBOL);
+    const gates: LeakageGate[] = [tooGoodGate(scopes)];
+    gates.push(await shuffledLabelsGate(subset, quick, subsetIndex));
+    progress.tick("gate shuffled-labels");
+    gates.push(await randomWalkGate(quick));
+    progress.tick("gate random-walk");
+    gates.push(await canaryGate(data, canaryConfig(config), indexSymbol));
+    progress.tick("gate canary");
+
     const rank = rankRun ? await rankRun : null;
     progress.tick(rank ? `ranking walk-forward (${recipe.name})` : "no ranker to evaluate");
     const rankInputs = rank
@@ -350,16 +368,6 @@ export const evaluateStage: StageDefinition = {
       : null;
     const ranking = rankInputs ? summarizeRanking(rankInputs) : undefined;
 
-    const quick = gateConfig(config);
-    const subset = gateSubset(data, indexSymbol);
-    const subsetIndex = subset.symbols.indexOf(ctx.config.INDEX_SYMBOL);
-    const gates: LeakageGate[] = [tooGoodGate(scopes)];
-    gates.push(await shuffledLabelsGate(subset, quick, subsetIndex));
-    progress.tick("gate shuffled-labels");
-    gates.push(await randomWalkGate(quick));
-    progress.tick("gate random-walk");
-    gates.push(await canaryGate(subset, quick, subsetIndex));
-    progress.tick("gate canary");
     if (ranking) {
       gates.push(rankingVariesGate(ranking));
       gates.push(rankIcGate(ranking, ctx.config.PROMOTION_SIGNIFICANCE));

@@ -45,10 +45,9 @@ const FROM = "2011-06-01";
 const CUT = "2023-06-28";
 const LAST = "2023-06-30";
 /**
- * Tiny but honest: the gates' quick runs are 4 epochs whatever TRAIN_MAX_EPOCHS says, and the
- * canary must be learnt in them. On this little data, batches of 2048 at lr 0.002 (the
- * defaults) leave the network at 59.9% on the canary, so the canary gate would fail; batches
- * of 1024 at lr 0.01 give 93%.
+ * Tiny but honest: the canary gate trains with these production options, so they must give the
+ * network enough optimiser steps to learn a planted leak on this little data; the defaults
+ * (batches of 2048 at lr 0.002) are sized for the 31 symbols, not for 4.
  */
 const ENV = {
   WALK_FORWARD_FIRST_TEST_DATE: "2020-01-01",
