@@ -17,7 +17,13 @@ import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "./pipeline-context.js";
 
 export const SERVER_TEST_SYMBOLS = ["^BSESN", "INFY.NS", "TCS.NS"];
-const PIPELINE_ENV = { WALK_FORWARD_FIRST_TEST_DATE: "2021-01-01", TRAIN_MAX_EPOCHS: "2" };
+// the canary gate trains with these options, so on 3 symbols they must give it enough steps
+const PIPELINE_ENV = {
+  WALK_FORWARD_FIRST_TEST_DATE: "2021-01-01",
+  TRAIN_MAX_EPOCHS: "3",
+  TRAIN_BATCH_SIZE: "1024",
+  TRAIN_LEARNING_RATE: "0.01",
+};
 const SHARED_DIR = join(tmpdir(), "sensex-mlops-server-test-bundle");
 
 function alive(pid: number): boolean {
