@@ -264,6 +264,8 @@ describe("the tfjs ranker", () => {
     expect(joined.dates).toEqual(whole.dates);
     expect(Array.from(joined.rows)).toEqual(Array.from(whole.rows));
     expect(Array.from(joined.fold)).toEqual(Array.from(whole.fold));
+    expect(Array.from(joined.ret)).toEqual(Array.from(whole.ret));
+    expect(Array.from(joined.symbolIndex)).toEqual(Array.from(whole.symbolIndex));
     for (const name of Object.keys(whole.scores))
       expect(Array.from(joined.scores[name]!)).toEqual(Array.from(whole.scores[name]!));
     expect(() => mergeRankResults([parts[0]!, parts[0]!])).toThrow(/appears twice/);
