@@ -54,7 +54,7 @@ build() {
   esac
   # each revision built by its own build:server, as npm run serve does
   (cd "$dir" && npm run --silent build:server >&2)
-  echo "node --max-old-space-size=160 $dir/build/server/main.cjs"
+  echo "node $dir/build/server/main.cjs"
 }
 
 command_a=$(build A "$a")

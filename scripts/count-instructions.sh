@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Instructions per request of GET /api/forecast, counted by valgrind's callgrind, and where they
 # go. Unlike requests per second, the count does not move with what else the machine is doing.
-# It did move from run to run of one build (206,002 and 240,290) while node's tick objects could
-# fall into V8's slow path (see dashboard/server/startup/pin-tick-object-map.ts), so it tells
-# where a process spends its work rather than a target's pass or fail. Slow (node runs about 50
+# It tells where a process spends its work rather than a target's pass or fail. Slow (node runs about 50
 # times slower under valgrind): a minute or two per run.
 #
 #   scripts/count-instructions.sh server  [requests]   the built server on artifacts/
@@ -30,7 +28,7 @@ perf_map=(--perf-basic-prof --no-logfile-per-isolate "--logfile=$out/v8.log")
 case $what in
   server)
     npm run --silent build:server
-    cmd=(node --predictable "${perf_map[@]}" --max-old-space-size=160 build/server/main.cjs)
+    cmd=(node --predictable "${perf_map[@]}" build/server/main.cjs)
     ;;
   ceiling)
     write_ceiling_json "$out/ceiling.json"

@@ -2,16 +2,15 @@
 # Where a process serving GET /api/forecast spends its CPU, sampled by perf under autocannon
 # load: requests per second during the sampling, the share of samples in calls from compiled
 # JavaScript into V8's C++ runtime (Builtins_CEntry), the share in the runtime's generic path
-# for object literals with computed keys (Runtime_DefineKeyedOwnPropertyInLiteral: node's
-# nextTick objects once their inline cache has gone megamorphic, see
-# dashboard/server/startup/pin-tick-object-map.ts), and the functions with the most samples.
+# for object literals with computed keys (Runtime_DefineKeyedOwnPropertyInLiteral), and the
+# functions with the most samples.
 # Quick (about 15 s), unlike count-instructions.sh; the shares are what to compare, since the
 # requests per second move with what else the machine is doing.
 #
 #   scripts/profile-forecast-route.sh server  [seconds]   the built server on artifacts/
 #   scripts/profile-forecast-route.sh ceiling [seconds]   bench:serve's bare Fastify ceiling
 #
-# NODE_FLAGS replaces the server's node flags (default: npm run serve's, --max-old-space-size=160).
+# NODE_FLAGS gives the server node flags (default: none, as npm run serve).
 # Needs perf (apt-get install -y linux-perf) and permission to profile a process of yours.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +24,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 command -v perf >/dev/null || { echo "perf is not installed" >&2; exit 1; }
-read -r -a flags <<<"${NODE_FLAGS---max-old-space-size=160}"
+read -r -a flags <<<"${NODE_FLAGS-}"
 # names compiled JavaScript for perf; V8's own log goes to the temporary folder, not the repository
 perf_map=(--perf-basic-prof --no-logfile-per-isolate "--logfile=$out/v8.log")
 case $what in

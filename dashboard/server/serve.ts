@@ -6,10 +6,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../core/config.js";
 import { buildApp } from "./app.js";
-import { pinTickObjectMap } from "./startup/pin-tick-object-map.js";
 
 export async function serve(config: Config): Promise<FastifyInstance> {
-  pinTickObjectMap();
   const app = await buildApp({ config });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {

@@ -45,7 +45,6 @@ import Fastify from "fastify";
 import { loadConfig } from "../../core/config.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { PREDICTOR_WINDOW_BARS } from "../../dashboard/server/bundle/load-bundle.js";
-import { pinTickObjectMap } from "../../dashboard/server/startup/pin-tick-object-map.js";
 import { symbolFileName } from "../../pipeline/universe.js";
 import { formatTable } from "./bench-utils.js";
 
@@ -53,7 +52,7 @@ const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 /** What `npm run serve` and the serving image run (keep the three in step). */
 const SERVER_ENTRY = "build/server/main.cjs";
-const SERVE_NODE_FLAGS = ["--max-old-space-size=160"];
+const SERVE_NODE_FLAGS: string[] = [];
 /** warm-up of each server in a ratio round, seconds: they are new processes */
 const ROUND_WARM_UP_SECONDS = 5;
 const SELF = fileURLToPath(import.meta.url);
@@ -75,14 +74,8 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-/**
- * The ceiling: a bare Fastify route sending the same bytes, no logging, no plugins. It pins
- * node's tick-object map as the server does: without it, the ceiling (under tsx) fell into V8's
- * slow path for node's tick objects in 3 of 4 processes profiled, and ran slower than bare
- * Fastify can.
- */
+/** The ceiling: a bare Fastify route sending the same bytes, no logging, no plugins. */
 async function runCeiling(port: number, file: string): Promise<void> {
-  pinTickObjectMap();
   const json = readFileSync(file, "utf8");
   const app = Fastify({ logger: false });
   app.get("/api/forecast", (_request, reply) => {
