@@ -8,7 +8,6 @@ import type { RunReport, StageRecord } from "../core/contracts.js";
 import { writeJsonAtomic } from "../core/store.js";
 import { paths, type PipelineContext } from "./context.js";
 import { runStage, type StageDefinition } from "./stage-runner.js";
-import { CODE_PATHS } from "./stages/code-paths.js";
 import { featuresStage } from "./stages/features.js";
 import { ingestStage } from "./stages/ingest.js";
 import { mergeStage } from "./stages/merge.js";
@@ -20,16 +19,13 @@ export const DATA_STAGES: readonly StageDefinition[] = [ingestStage, validateSta
  * A stage whose module is loaded on first use: the model stages pull in TensorFlow.js, which
  * takes seconds to import, and the data stages should not wait for it.
  */
-function lazyStage(
-  name: keyof typeof CODE_PATHS,
-  load: () => Promise<StageDefinition>,
-): StageDefinition {
+function lazyStage(name: string, load: () => Promise<StageDefinition>): StageDefinition {
   let loaded: Promise<StageDefinition> | undefined;
   const get = () => (loaded ??= load());
   return {
     name,
     cacheable: true,
-    codePaths: CODE_PATHS[name],
+    entry: `pipeline/stages/${name}.ts`,
     inputHash: async (ctx) => (await get()).inputHash(ctx),
     outputHash: async (ctx) => (await get()).outputHash(ctx),
     run: async (ctx, progress) => (await get()).run(ctx, progress),

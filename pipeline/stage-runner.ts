@@ -3,13 +3,14 @@
  * last record is skipped and says so, as `dvc repro` does; `--force` reruns it.
  */
 import { existsSync } from "node:fs";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { StageRecord } from "../core/contracts.js";
 import { combineHashes, hashFiles, writeJsonAtomic } from "../core/store.js";
 import { paths, type PipelineContext } from "./context.js";
 import type { StageProgress } from "./progress.js";
+import { REPOSITORY_ROOT, sourceGraph } from "./source-graph.js";
 
 export interface StageOutcome {
   message: string;
@@ -25,8 +26,8 @@ export interface StageDefinition {
   name: string;
   /** false for stages whose input lives outside (a live fetch): they always run */
   cacheable: boolean;
-  /** the source files and folders the stage's output depends on (core/ always counts) */
-  codePaths: readonly string[];
+  /** the stage's module; every source it reaches counts in the cache key (source-graph.ts) */
+  entry: string;
   /** hash of everything the stage reads: files, options, parameters */
   inputHash(ctx: PipelineContext): Promise<string>;
   /** hash of what the stage wrote, so a skipped stage is known to have intact outputs */
@@ -38,27 +39,17 @@ const cacheRecordSchema = z.object({ inputHash: z.string(), outputHash: z.string
 
 const codeHashes = new Map<string, Promise<string>>();
 
-/** Hash of the given source files and folders and of core/, so a code change reruns the stage. */
-export function codeHash(codePaths: readonly string[]): Promise<string> {
-  const key = [...codePaths].sort().join("|");
-  let hash = codeHashes.get(key);
+/** Hash of every source file the stage's module reaches, so a code change reruns the stage. */
+export function codeHash(entry: string): Promise<string> {
+  let hash = codeHashes.get(entry);
   if (!hash) {
     hash = (async () => {
-      const files: string[] = [];
-      for (const path of ["core", ...codePaths]) {
-        if (!existsSync(path)) continue;
-        if (path.endsWith(".ts")) {
-          files.push(path);
-          continue;
-        }
-        for (const e of await readdir(path, { recursive: true }))
-          if (e.endsWith(".ts")) files.push(join(path, e));
-      }
       const parts: Record<string, string> = {};
-      for (const f of files.sort()) parts[f] = await hashFiles([f]);
+      for (const file of await sourceGraph(entry))
+        parts[file] = await hashFiles([join(REPOSITORY_ROOT, file)]);
       return combineHashes(parts);
     })();
-    codeHashes.set(key, hash);
+    codeHashes.set(entry, hash);
   }
   return hash;
 }
@@ -78,7 +69,7 @@ export async function runStage(stage: StageDefinition, ctx: PipelineContext): Pr
   try {
     inputHash = combineHashes({
       input: await stage.inputHash(ctx),
-      code: await codeHash(stage.codePaths),
+      code: await codeHash(stage.entry),
     });
     const recordPath = paths.cacheRecord(ctx.workDir, stage.name);
     const record = await readCacheRecord(recordPath);

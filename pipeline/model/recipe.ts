@@ -30,8 +30,11 @@ export type RankerRecipe = z.infer<typeof rankerRecipeSchema>;
 
 const zooSchema = z.array(rankerRecipeSchema).min(1);
 
-const recipeFile = (name: string) =>
-  fileURLToPath(new URL(`../recipes/${name}.json`, import.meta.url));
+// literal URLs, so the stage cache's source graph (pipeline/source-graph.ts) sees both files
+const RECIPE_FILES = {
+  champion: fileURLToPath(new URL("../recipes/champion.json", import.meta.url)),
+  zoo: fileURLToPath(new URL("../recipes/zoo.json", import.meta.url)),
+};
 
 function readJsonFile(path: string): unknown {
   return JSON.parse(readFileSync(path, "utf8"));
@@ -39,7 +42,7 @@ function readJsonFile(path: string): unknown {
 
 /** The reviewed champion recipe (pipeline/recipes/champion.json). */
 export function championRecipe(): RankerRecipe {
-  const path = recipeFile("champion");
+  const path = RECIPE_FILES.champion;
   const parsed = rankerRecipeSchema.safeParse(readJsonFile(path));
   if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
@@ -47,7 +50,7 @@ export function championRecipe(): RankerRecipe {
 
 /** Every recipe the zoo tries (pipeline/recipes/zoo.json). */
 export function zooRecipes(): RankerRecipe[] {
-  const path = recipeFile("zoo");
+  const path = RECIPE_FILES.zoo;
   const parsed = zooSchema.safeParse(readJsonFile(path));
   if (!parsed.success) throw new Error(`${path}: ${parsed.error.issues[0]?.message}`);
   const names = new Set<string>();

@@ -55,7 +55,6 @@ import {
 } from "../evaluation/ranking-summary.js";
 import { championRecipe, recipeHash, zooRecipes } from "../model/recipe.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { CODE_PATHS } from "./code-paths.js";
 import { candidatePath, readCandidate } from "./train.js";
 
 export const evaluationDir = (artifactsDir: string, version: number) =>
@@ -228,10 +227,12 @@ function gateSubset(data: LabelledRows, indexSymbol: number): LabelledRows {
   return selectRows(data, (r) => keep.has(data.symbolIndex[r]!));
 }
 
+const STAGE_ENTRY = "pipeline/stages/evaluate.ts";
+
 export const evaluateStage: StageDefinition = {
   name: "evaluate",
   cacheable: true,
-  codePaths: CODE_PATHS.evaluate,
+  entry: STAGE_ENTRY,
   async inputHash(ctx) {
     return combineHashes({
       candidate: await hashFiles([candidatePath(ctx.artifactsDir)]),
@@ -269,7 +270,7 @@ export const evaluateStage: StageDefinition = {
     );
     const config = walkForwardConfig(ctx.config);
     const key = combineHashes({
-      code: await codeHash(CODE_PATHS.evaluate),
+      code: await codeHash(STAGE_ENTRY),
       config: modelConfigHash(ctx.config),
       significance: String(ctx.config.PROMOTION_SIGNIFICANCE),
       members: [...members].sort().join(","),

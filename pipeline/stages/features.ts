@@ -57,7 +57,7 @@ export async function writeFeatureArtifacts(
 export const featuresStage: StageDefinition = {
   name: "features",
   cacheable: true,
-  codePaths: ["pipeline/stages/features.ts", "pipeline/indicators", "pipeline/feature-table.ts"],
+  entry: "pipeline/stages/features.ts",
   async inputHash(ctx) {
     const symbols = await ingestedSymbols(ctx.workDir);
     return combineHashes({

@@ -19,7 +19,6 @@ import {
 import { loadPredictor } from "../model/predictor.js";
 import { readAliases, readVersion, registryPaths } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { CODE_PATHS } from "./code-paths.js";
 import { sortSymbols, symbolFileName } from "../universe.js";
 import { ingestedSymbols } from "./validate.js";
 
@@ -59,7 +58,7 @@ export function toLedgerRow(
 export const forecastStage: StageDefinition = {
   name: "forecast",
   cacheable: true,
-  codePaths: CODE_PATHS.forecast,
+  entry: "pipeline/stages/forecast.ts",
   async inputHash(ctx) {
     const { champion } = await readAliases(ctx.artifactsDir);
     const symbols = await forecastSymbols(ctx.workDir);

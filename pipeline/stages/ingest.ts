@@ -203,7 +203,7 @@ async function writeManifest(
 export const ingestStage: StageDefinition = {
   name: "ingest",
   cacheable: true,
-  codePaths: ["pipeline/stages/ingest.ts", "pipeline/sources", "pipeline/universe.ts"],
+  entry: "pipeline/stages/ingest.ts",
   async inputHash(ctx) {
     const symbols = await ingestSymbols(ctx);
     const source =

@@ -70,11 +70,7 @@ async function allShardFiles(dirs: readonly string[]): Promise<string[]> {
 export const mergeStage: StageDefinition = {
   name: "merge",
   cacheable: true,
-  codePaths: [
-    "pipeline/stages/merge.ts",
-    "pipeline/stages/features.ts",
-    "pipeline/feature-table.ts",
-  ],
+  entry: "pipeline/stages/merge.ts",
   async inputHash(ctx) {
     const dirs = await shardDirs(ctx.artifactsDir);
     // shard folders hold files of the same names, so hash each folder on its own

@@ -13,14 +13,13 @@ import {
   writeAliases,
 } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { CODE_PATHS } from "./code-paths.js";
 import { join } from "node:path";
 import { candidatePath, readCandidate } from "./train.js";
 
 export const registerStage: StageDefinition = {
   name: "register",
   cacheable: true,
-  codePaths: CODE_PATHS.register,
+  entry: "pipeline/stages/register.ts",
   async inputHash(ctx) {
     const { version } = await readCandidate(ctx.artifactsDir);
     return combineHashes({

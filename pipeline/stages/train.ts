@@ -16,7 +16,6 @@ import { startChampionRankerFit } from "../model/train-champion-ranker-thread.js
 import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { CODE_PATHS } from "./code-paths.js";
 
 export const candidatePath = (artifactsDir: string) =>
   join(registryPaths.root(artifactsDir), "candidate.json");
@@ -35,7 +34,7 @@ async function trainInputHash(workDir: string, config: Parameters<typeof modelCo
 export const trainStage: StageDefinition = {
   name: "train",
   cacheable: true,
-  codePaths: CODE_PATHS.train,
+  entry: "pipeline/stages/train.ts",
   inputHash: (ctx) => trainInputHash(ctx.workDir, ctx.config),
   async outputHash(ctx) {
     if (!existsSync(candidatePath(ctx.artifactsDir))) return "missing";

@@ -25,7 +25,7 @@ export async function ingestedSymbols(workDir: string): Promise<SymbolInfo[]> {
 export const validateStage: StageDefinition = {
   name: "validate",
   cacheable: true,
-  codePaths: ["pipeline/stages/validate.ts", "pipeline/quality"],
+  entry: "pipeline/stages/validate.ts",
   async inputHash(ctx) {
     const symbols = await ingestedSymbols(ctx.workDir);
     return combineHashes({

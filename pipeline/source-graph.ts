@@ -1,0 +1,56 @@
+/**
+ * The source files a stage's output depends on, read from its module graph rather than kept as a
+ * list by hand (a hand list goes stale the day someone adds an import). esbuild resolves the
+ * static and literal dynamic imports from the stage's module, as bundling it would; on top of
+ * that, files named by a relative `new URL` against `import.meta.url` are followed: a worker's entry
+ * (.ts) as part of the graph, anything else (a reviewed recipe .json) as data the stage reads.
+ * Packages are left out: the lockfile pins them.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+export const REPOSITORY_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const URL_REFERENCE = /new URL\(\s*["'](\.{1,2}\/[^"']+)["']\s*,\s*import\.meta\.url\s*,?\s*\)/g;
+
+/** Relative paths named by `new URL(<literal>, import.meta.url)` in a source text, as written. */
+export function urlReferences(source: string): string[] {
+  return [...source.matchAll(URL_REFERENCE)].map((m) => m[1]!);
+}
+
+/**
+ * Every repository file reachable from `entry` (a path relative to the repository root), sorted,
+ * relative to the root; throws when the graph does not resolve.
+ */
+export async function sourceGraph(entry: string, root = REPOSITORY_ROOT): Promise<string[]> {
+  const files = new Set<string>();
+  let entries = [entry];
+  while (entries.length > 0) {
+    const result = await build({
+      absWorkingDir: root,
+      entryPoints: entries,
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      outdir: join(root, "build", "source-graph"),
+      logLevel: "silent",
+    });
+    const next: string[] = [];
+    for (const input of Object.keys(result.metafile.inputs)) {
+      if (files.has(input)) continue;
+      files.add(input);
+      for (const reference of urlReferences(await readFile(join(root, input), "utf8"))) {
+        const path = relative(root, resolve(root, dirname(input), reference));
+        if (files.has(path)) continue;
+        if (path.endsWith(".ts")) next.push(path);
+        else files.add(path);
+      }
+    }
+    entries = [...new Set(next)];
+  }
+  return [...files].sort();
+}
