@@ -3,6 +3,7 @@
  * command-line options and the progress reporter.
  */
 import { join } from "node:path";
+import { paths } from "../core/artifact-layout.js";
 import type { Config } from "../core/config.js";
 import type { SymbolInfo } from "../core/contracts.js";
 import type { ProgressReporter } from "./progress.js";
@@ -32,17 +33,5 @@ export interface PipelineContext {
 }
 
 export function workDirFor(artifactsDir: string, shard: Shard | undefined): string {
-  return shard ? join(artifactsDir, "shards", shardLabel(shard)) : artifactsDir;
+  return shard ? join(paths.shardsDir(artifactsDir), shardLabel(shard)) : artifactsDir;
 }
-
-export const paths = {
-  rawDir: (workDir: string) => join(workDir, "raw"),
-  rawManifest: (workDir: string) => join(workDir, "raw", "manifest.json"),
-  pricesDir: (workDir: string) => join(workDir, "prices"),
-  quality: (workDir: string) => join(workDir, "prices", "quality.json"),
-  featuresDir: (workDir: string) => join(workDir, "features"),
-  featureTable: (workDir: string) => join(workDir, "features", "features.arrow"),
-  featureManifest: (workDir: string) => join(workDir, "features", "features.json"),
-  cacheRecord: (workDir: string, stage: string) => join(workDir, ".cache", `${stage}.json`),
-  runsDir: (artifactsDir: string) => join(artifactsDir, "runs"),
-};

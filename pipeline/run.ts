@@ -6,12 +6,13 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { RunReport, StageRecord } from "../core/contracts.js";
 import { writeJsonAtomic } from "../core/store.js";
-import { paths, type PipelineContext } from "./context.js";
+import { type PipelineContext } from "./context.js";
 import { runStage, type StageDefinition } from "./stage-runner.js";
 import { featuresStage } from "./stages/features.js";
 import { ingestStage } from "./stages/ingest.js";
 import { mergeStage } from "./stages/merge.js";
 import { validateStage } from "./stages/validate.js";
+import { paths } from "../core/artifact-layout.js";
 
 /** The data stages, which work per symbol and so run per shard. */
 export const DATA_STAGES: readonly StageDefinition[] = [ingestStage, validateStage, featuresStage];

@@ -47,18 +47,6 @@ export function symbolSlug(symbol: string): string {
 export const artifactPath = (ctx: LoaderContext, ...parts: string[]) =>
   join(ctx.artifactsDir, ...parts);
 
-/**
- * Paths the pipeline's stage modules define next to code that loads TensorFlow.js
- * (forecastPaths in pipeline/stages/forecast.ts, evaluationDir in pipeline/stages/evaluate.ts):
- * copied here so a loader starts in a blink. tests/unit/dashboard-loaders.test.ts checks they agree.
- */
-export const stagePaths = {
-  forecastLatest: (artifactsDir: string) => join(artifactsDir, "forecasts", "latest.json"),
-  ledger: (artifactsDir: string) => join(artifactsDir, "forecasts", "ledger.csv"),
-  evaluationDir: (artifactsDir: string, version: number) =>
-    join(artifactsDir, "evaluation", String(version)),
-};
-
 /** Reads and checks a JSON artifact; a missing or invalid one throws an error naming it. */
 export function readArtifact<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {
   return readJson(path, schema);

@@ -7,21 +7,19 @@ import { join } from "node:path";
 import { z } from "zod";
 import { evaluationMetricsSchema, isoDate, reliabilityBinSchema } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import {
-  listVersions,
-  readAliases,
-  readCard,
-  registryPaths,
-} from "../../pipeline/registry/store.js";
-import { accuracy } from "../src/components/analytics.js";
+import { listVersions, readAliases, readCard } from "../../pipeline/registry/store.js";
 import type { ModelData, VersionSummary } from "../src/components/types.js";
-import {
-  readArtifact,
-  readArtifactText,
-  round,
-  stagePaths,
-  type LoaderContext,
-} from "./artifacts.js";
+import { readArtifact, readArtifactText, round, type LoaderContext } from "./artifacts.js";
+import { paths } from "../../core/artifact-layout.js";
+
+/** Share of days on which p >= 0.5 matched the actual direction (the pipeline's rule). */
+function accuracy(actualUp: ArrayLike<number>, pUp: ArrayLike<number>): number {
+  let hits = 0;
+  for (let i = 0; i < actualUp.length; i++) {
+    if ((pUp[i]! >= 0.5 ? 1 : 0) === actualUp[i]) hits++;
+  }
+  return actualUp.length > 0 ? hits / actualUp.length : NaN;
+}
 
 const calibrationSchema = z.record(z.string(), z.array(reliabilityBinSchema));
 const foldsSchema = z.array(
@@ -94,7 +92,7 @@ export async function loadModelData(ctx: LoaderContext): Promise<ModelData> {
   const aliases = await readAliases(ctx.artifactsDir);
   if (aliases.champion === null) {
     throw new ArtifactError(
-      `${registryPaths.aliases(ctx.artifactsDir)} names no champion; run the pipeline first (npm start)`,
+      `${paths.aliases(ctx.artifactsDir)} names no champion; run the pipeline first (npm start)`,
     );
   }
   const card = await readCard(ctx.artifactsDir, aliases.champion);
@@ -111,7 +109,7 @@ export async function loadModelData(ctx: LoaderContext): Promise<ModelData> {
       lineage: c.lineage,
     });
   }
-  const dir = stagePaths.evaluationDir(ctx.artifactsDir, card.version);
+  const dir = paths.evaluationDir(ctx.artifactsDir, card.version);
   const evaluation = await readArtifact(join(dir, "metrics.json"), evaluationMetricsSchema);
   const calibration = await readArtifact(join(dir, "calibration.json"), calibrationSchema);
   const backtestPath = join(dir, "backtest.csv");

@@ -10,11 +10,11 @@ import {
   runReportSchema,
 } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import { paths } from "../../pipeline/context.js";
 import { readFeatureTable } from "../../pipeline/feature-table.js";
 import { readAliases, readCard } from "../../pipeline/registry/store.js";
 import type { PipelineData } from "../src/components/types.js";
 import { readArtifact, readManifest, round, type LoaderContext } from "./artifacts.js";
+import { paths } from "../../core/artifact-layout.js";
 
 export const MAX_RUNS = 30;
 export const DRIFT_DAYS = 60;

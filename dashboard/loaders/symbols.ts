@@ -5,7 +5,6 @@
 import JSZip from "jszip";
 import { featureManifestSchema } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import { paths } from "../../pipeline/context.js";
 import { readFeatureTable } from "../../pipeline/feature-table.js";
 import type { FeatureRegistryData, SymbolSeries } from "../src/components/types.js";
 import {
@@ -16,6 +15,7 @@ import {
   symbolRef,
   type LoaderContext,
 } from "./artifacts.js";
+import { paths } from "../../core/artifact-layout.js";
 
 /** bars per symbol file: about four years, enough for the predictor's window and a long chart */
 export const SERIES_BARS = 1000;

@@ -1,5 +1,5 @@
-import type { BinarySeries, Series } from "./inputs.js";
-import { assertNonEmpty, assertSameLength, mean, toBinary } from "./inputs.js";
+import type { BinarySeries, Series } from "../../core/series.js";
+import { assertNonEmpty, assertSameLength, mean, toBinary } from "../../core/series.js";
 
 export const TRADING_DAYS_PER_YEAR = 252;
 

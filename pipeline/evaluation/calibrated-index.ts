@@ -5,7 +5,7 @@
  * Brier skill and Diebold-Mariano test against always-up say whether it beats it.
  */
 import { dieboldMarianoTest } from "./diebold-mariano.js";
-import { applyPlatt, fitPlatt } from "./platt.js";
+import { applyPlatt, fitPlatt } from "../model/platt.js";
 import { brierSkillScore } from "./probabilistic.js";
 
 export interface CalibratedIndexResult {

@@ -1,5 +1,10 @@
-import type { BinarySeries, Series } from "./inputs.js";
-import { assertNonEmpty, assertProbabilities, assertSameLength, toBinary } from "./inputs.js";
+import type { BinarySeries, Series } from "../../core/series.js";
+import {
+  assertNonEmpty,
+  assertProbabilities,
+  assertSameLength,
+  toBinary,
+} from "../../core/series.js";
 
 /**
  * Direction classification from a predicted probability of "up".

@@ -1,6 +1,6 @@
 import { studentTCdf, studentTSurvival } from "./distributions.js";
-import type { Series } from "./inputs.js";
-import { assertSameLength, mean } from "./inputs.js";
+import type { Series } from "../../core/series.js";
+import { assertSameLength, mean } from "../../core/series.js";
 
 export type ErrorLoss = "squared" | "absolute";
 

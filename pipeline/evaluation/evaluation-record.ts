@@ -17,6 +17,7 @@ import {
   type ModelCard,
 } from "../../core/contracts.js";
 import { readJson, sha256, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
+import { paths } from "../../core/artifact-layout.js";
 import type { LabelledRows } from "../model/dataset.js";
 
 const DAY_MS = 86_400_000;
@@ -71,8 +72,7 @@ const recordSchema = z.object({
   update: cardUpdateSchema,
 });
 
-export const recordPath = (artifactsDir: string, key: string) =>
-  join(artifactsDir, "evaluation", "records", `${key.slice(0, 32)}.json`);
+export const recordPath = paths.evaluationRecord;
 
 export async function writeRecord(
   artifactsDir: string,

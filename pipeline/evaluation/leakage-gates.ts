@@ -13,7 +13,7 @@ import { computeFeatures } from "../indicators/compute.js";
 import { buildDataset, type CloseSeries, type LabelledRows } from "../model/dataset.js";
 import { classificationMetrics, predictUp } from "./classification.js";
 import { pesaranTimmermannTest } from "./pesaran-timmermann.js";
-import { createRng } from "./random.js";
+import { createRng } from "../../core/random.js";
 import { runWalkForward, tradingCalendar, type WalkForwardConfig } from "./walk-forward.js";
 
 export const TOO_GOOD_ACCURACY = 0.6;

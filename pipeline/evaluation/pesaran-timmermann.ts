@@ -1,6 +1,6 @@
 import { normalSurvival } from "./distributions.js";
-import type { BinarySeries } from "./inputs.js";
-import { assertNonEmpty, assertSameLength, toBinary } from "./inputs.js";
+import type { BinarySeries } from "../../core/series.js";
+import { assertNonEmpty, assertSameLength, toBinary } from "../../core/series.js";
 
 export interface PesaranTimmermannResult {
   n: number;

@@ -1,5 +1,10 @@
-import type { BinarySeries, Series } from "./inputs.js";
-import { assertNonEmpty, assertProbabilities, assertSameLength, toBinary } from "./inputs.js";
+import type { BinarySeries, Series } from "../../core/series.js";
+import {
+  assertNonEmpty,
+  assertProbabilities,
+  assertSameLength,
+  toBinary,
+} from "../../core/series.js";
 
 /** Log-loss clips probabilities to [ε, 1−ε] so a confident miss costs ln(1e15) ≈ 34.5, not ∞. */
 export const LOG_LOSS_EPSILON = 1e-15;

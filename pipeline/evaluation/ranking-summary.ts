@@ -13,7 +13,7 @@ import {
   applyMemberProbability,
   fitMemberProbability,
   type MemberProbabilityFit,
-} from "./member-probability.js";
+} from "../model/member-probability.js";
 import { brierSkillScore } from "./probabilistic.js";
 import type { RankWalkForwardResult } from "./rank-walk-forward.js";
 import { RANKING_BASELINES } from "./rank-walk-forward.js";

@@ -1,6 +1,6 @@
 import { studentTSurvival } from "./distributions.js";
-import type { Series } from "./inputs.js";
-import { assertSameLength } from "./inputs.js";
+import type { Series } from "../../core/series.js";
+import { assertSameLength } from "../../core/series.js";
 
 /**
  * Cross-sectional statistics of a ranking model on panel rows (Alphalens / Qlib style).

@@ -1,5 +1,5 @@
-import type { Series } from "./inputs.js";
-import { assertNonEmpty, assertSameLength } from "./inputs.js";
+import type { Series } from "../../core/series.js";
+import { assertNonEmpty, assertSameLength } from "../../core/series.js";
 
 /** Mean absolute error: mean |y_t − ŷ_t|. */
 export function meanAbsoluteError(actual: Series, forecast: Series): number {

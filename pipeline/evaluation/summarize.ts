@@ -7,7 +7,7 @@ import type { EvaluationMetrics, ModelMetrics } from "../../core/contracts.js";
 import { backtestLongFlat, type Performance } from "./backtest.js";
 import { reliabilityTable } from "./calibration.js";
 import { classificationMetrics, predictUp } from "./classification.js";
-import { DEFAULT_ACI_GAMMA, adaptiveConformalIntervals } from "./conformal.js";
+import { DEFAULT_ACI_GAMMA, adaptiveConformalIntervals } from "../model/conformal.js";
 import { dieboldMarianoTest } from "./diebold-mariano.js";
 import { pesaranTimmermannTest } from "./pesaran-timmermann.js";
 import { brierScore, brierSkillScore, logLoss, logLossSkillScore } from "./probabilistic.js";

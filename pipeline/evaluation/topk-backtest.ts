@@ -1,6 +1,6 @@
 import { performanceOf, TRADING_DAYS_PER_YEAR } from "./backtest.js";
-import type { Series } from "./inputs.js";
-import { assertSameLength } from "./inputs.js";
+import type { Series } from "../../core/series.js";
+import { assertSameLength } from "../../core/series.js";
 import { dayRanges } from "./ranking.js";
 
 /**

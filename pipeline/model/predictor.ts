@@ -7,13 +7,13 @@
  */
 import type * as tf from "@tensorflow/tfjs";
 import type { Bar, ModelCard, SymbolForecast } from "../../core/contracts.js";
-import { conformalQuantile } from "../evaluation/conformal.js";
-import { applyPlatt } from "../evaluation/platt.js";
+import { conformalQuantile } from "./conformal.js";
+import { applyPlatt } from "./platt.js";
 import { confidenceLevel, nextWeekday, plainNote, riskLevel } from "../forecast/describe.js";
 import { computeLastFeatureRow } from "../indicators/last-row.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS } from "../indicators/registry.js";
 import { initBackend } from "./backend.js";
-import { applyMemberProbability } from "../evaluation/member-probability.js";
+import { applyMemberProbability } from "./member-probability.js";
 import { crossSectionalZ, MIN_MEMBERS_PER_DAY } from "./cross-section.js";
 import { predictRows } from "./infer.js";
 import { scoreRows } from "./ranker.js";

@@ -6,7 +6,7 @@
  * a single tfjs layers model.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createRng } from "../evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { SeededDropout } from "./networks.js";
 import { permutation } from "./train.js";
 import type { RankerRecipe } from "./recipe.js";

@@ -4,7 +4,7 @@
  * best epoch's weights restored.
  */
 import * as tf from "@tensorflow/tfjs";
-import { createRng } from "../evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { predictScaled } from "./infer.js";
 import { RETURN_OUTPUT, UP_OUTPUT, buildLogistic, buildMlp, type NetworkKind } from "./networks.js";
 import { fitScaler, transform, type Scaler } from "./scaler.js";

@@ -13,16 +13,9 @@ import {
   type ModelCard,
 } from "../../core/contracts.js";
 import { ArtifactError, readJson, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
+import { paths } from "../../core/artifact-layout.js";
 
 export const MODEL_NAME = "sensex-next-day";
-
-export const registryPaths = {
-  root: (artifactsDir: string) => join(artifactsDir, "registry"),
-  models: (artifactsDir: string) => join(artifactsDir, "registry", "models"),
-  version: (artifactsDir: string, version: number) =>
-    join(artifactsDir, "registry", "models", String(version)),
-  aliases: (artifactsDir: string) => join(artifactsDir, "registry", "aliases.json"),
-};
 
 export interface StoredModel {
   card: ModelCard;
@@ -35,7 +28,7 @@ export interface StoredModel {
 export const RANKER_FILES = { json: "ranker.json", weights: "ranker.bin" } as const;
 
 export async function listVersions(artifactsDir: string): Promise<number[]> {
-  const dir = registryPaths.models(artifactsDir);
+  const dir = paths.registryModels(artifactsDir);
   if (!existsSync(dir)) return [];
   return (await readdir(dir))
     .filter((n) => /^\d+$/.test(n) && existsSync(join(dir, n, "card.json")))
@@ -44,7 +37,7 @@ export async function listVersions(artifactsDir: string): Promise<number[]> {
 }
 
 export async function nextVersion(artifactsDir: string): Promise<number> {
-  const dir = registryPaths.models(artifactsDir);
+  const dir = paths.registryModels(artifactsDir);
   // counts folders without a card too (a crashed write), so a number is never reused
   const all = existsSync(dir)
     ? (await readdir(dir)).filter((n) => /^\d+$/.test(n)).map(Number)
@@ -54,7 +47,7 @@ export async function nextVersion(artifactsDir: string): Promise<number> {
 
 /** Writes a whole version folder under a temporary name, then renames it into place. */
 export async function writeVersion(artifactsDir: string, model: StoredModel): Promise<void> {
-  const target = registryPaths.version(artifactsDir, model.card.version);
+  const target = paths.registryVersion(artifactsDir, model.card.version);
   if (existsSync(target))
     throw new ArtifactError(`registry version ${model.card.version} exists already`);
   const tmp = `${target}.tmp-${process.pid}`;
@@ -71,16 +64,16 @@ export async function writeVersion(artifactsDir: string, model: StoredModel): Pr
 }
 
 export async function readCard(artifactsDir: string, version: number): Promise<ModelCard> {
-  return readJson(join(registryPaths.version(artifactsDir, version), "card.json"), modelCardSchema);
+  return readJson(join(paths.registryVersion(artifactsDir, version), "card.json"), modelCardSchema);
 }
 
 export async function updateCard(artifactsDir: string, card: ModelCard): Promise<void> {
-  const path = join(registryPaths.version(artifactsDir, card.version), "card.json");
+  const path = join(paths.registryVersion(artifactsDir, card.version), "card.json");
   await writeJsonAtomic(path, modelCardSchema.parse(card));
 }
 
 export async function readVersion(artifactsDir: string, version: number): Promise<StoredModel> {
-  const dir = registryPaths.version(artifactsDir, version);
+  const dir = paths.registryVersion(artifactsDir, version);
   const card = await readCard(artifactsDir, version);
   const modelJson = await readFile(join(dir, "model.json"), "utf8").catch(() => {
     throw new ArtifactError(`${dir}/model.json is missing`);
@@ -104,7 +97,7 @@ export async function readVersion(artifactsDir: string, version: number): Promis
 }
 
 export async function readAliases(artifactsDir: string): Promise<Aliases> {
-  const path = registryPaths.aliases(artifactsDir);
+  const path = paths.aliases(artifactsDir);
   if (!existsSync(path)) return { champion: null, challenger: null };
   return readJson(path, aliasesSchema);
 }
@@ -116,7 +109,7 @@ export async function writeAliases(artifactsDir: string, aliases: Aliases): Prom
       throw new ArtifactError(`cannot point ${alias} at version ${version}: no such version`);
     }
   }
-  await writeJsonAtomic(registryPaths.aliases(artifactsDir), aliasesSchema.parse(aliases));
+  await writeJsonAtomic(paths.aliases(artifactsDir), aliasesSchema.parse(aliases));
 }
 
 /**

@@ -30,7 +30,7 @@ import { MIN_BARS } from "../model/predictor.js";
 import type { ValidateOptions } from "../quality/rules.js";
 import type { StoredModel } from "../registry/store.js";
 import { ingestSymbols } from "../stages/ingest.js";
-import { forecastPaths, toLedgerRow } from "../stages/forecast.js";
+import { toLedgerRow } from "../stages/forecast.js";
 import { UsageError, sortSymbols, symbolFileName } from "../universe.js";
 import type { DayResult } from "./forecast-day.js";
 import { inProcessForecaster, workerPoolForecaster, type Forecaster } from "./forecasters.js";
@@ -42,6 +42,7 @@ import {
   type SymbolHistory,
 } from "./history.js";
 import { FeatureSource, trainReplayModel } from "./train-model.js";
+import { paths } from "../../core/artifact-layout.js";
 
 /** Sessions of feature rows the first retraining needs beyond the indicators' warm-up. */
 export const MIN_TRAINING_SESSIONS = 250;
@@ -213,7 +214,7 @@ export async function runReplay(
   const days = replayDays(calendar.dates, calendar.label, from, to);
   const every = config.REPLAY_RETRAIN_EVERY;
 
-  const ledgerPath = forecastPaths.ledger(ctx.artifactsDir);
+  const ledgerPath = paths.ledger(ctx.artifactsDir);
   let ledger = await readLedger(ledgerPath);
   const known = new Set(ledger.map((r) => keyOf(r.symbol, r.dataEnd)));
   const open = new Map<string, Set<string>>(forecastSymbols.map((s) => [s.symbol, new Set()]));

@@ -11,7 +11,7 @@ import type { SymbolFeatures } from "../feature-table.js";
 import { computeFeatures, type FeatureMatrix } from "../indicators/compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, featureSetHash } from "../indicators/registry.js";
 import { buildDataset, type CloseSeries, type LabelledRows } from "../model/dataset.js";
-import { fitPlatt } from "../evaluation/platt.js";
+import { fitPlatt } from "../model/platt.js";
 import { predictRows } from "../model/infer.js";
 import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
 import { saveModelArtifacts } from "../model/serialize.js";

@@ -8,17 +8,14 @@ import {
   type ModelCard,
 } from "../../core/contracts.js";
 import { ArtifactError, readJson } from "../../core/store.js";
+import { paths } from "../../core/artifact-layout.js";
 import { readAliases, readCard } from "../registry/store.js";
 
 export const NO_CHAMPION_MESSAGE =
   "no champion yet: run `npm start` (or `npm run pipeline -- run`) first";
 
-/**
- * Same layout as `evaluationDir` in pipeline/stages/evaluate.ts, which is not imported because
- * it loads TensorFlow.js.
- */
 export const evaluationMetricsPath = (artifactsDir: string, version: number) =>
-  join(artifactsDir, "evaluation", String(version), "metrics.json");
+  join(paths.evaluationDir(artifactsDir, version), "metrics.json");
 
 export interface ChampionEvaluation {
   card: ModelCard;

@@ -6,7 +6,6 @@
 import { join } from "node:path";
 import type { EvaluationMetrics, LeakageGate } from "../../core/contracts.js";
 import { combineHashes, hashFiles, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
-import { paths } from "../context.js";
 import { calibratedIndex } from "../evaluation/calibrated-index.js";
 import {
   applyUpdate,
@@ -18,7 +17,7 @@ import {
   type CardUpdate,
 } from "../evaluation/evaluation-record.js";
 import { codeHash } from "../stage-runner.js";
-import { fitPlatt } from "../evaluation/platt.js";
+import { fitPlatt } from "../model/platt.js";
 import {
   canaryGate,
   randomWalkGate,
@@ -55,10 +54,8 @@ import {
 } from "../evaluation/ranking-summary.js";
 import { championRecipe, recipeHash, zooRecipes } from "../model/recipe.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { candidatePath, readCandidate } from "./train.js";
-
-export const evaluationDir = (artifactsDir: string, version: number) =>
-  join(artifactsDir, "evaluation", String(version));
+import { readCandidate } from "./train.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const EVALUATION_FILES = [
   "metrics.json",
@@ -235,7 +232,7 @@ export const evaluateStage: StageDefinition = {
   entry: STAGE_ENTRY,
   async inputHash(ctx) {
     return combineHashes({
-      candidate: await hashFiles([candidatePath(ctx.artifactsDir)]),
+      candidate: await hashFiles([paths.candidate(ctx.artifactsDir)]),
       features: await hashFiles([
         paths.featureTable(ctx.workDir),
         paths.featureManifest(ctx.workDir),
@@ -246,7 +243,7 @@ export const evaluateStage: StageDefinition = {
   async outputHash(ctx) {
     const { version } = await readCandidate(ctx.artifactsDir);
     return hashFiles(
-      EVALUATION_FILES.map((f) => join(evaluationDir(ctx.artifactsDir, version), f)),
+      EVALUATION_FILES.map((f) => join(paths.evaluationDir(ctx.artifactsDir, version), f)),
     );
   },
   async run(ctx, progress) {
@@ -276,12 +273,17 @@ export const evaluateStage: StageDefinition = {
       members: [...members].sort().join(","),
       rows: rowsHash(data),
     });
-    const dir = evaluationDir(ctx.artifactsDir, version);
+    const dir = paths.evaluationDir(ctx.artifactsDir, version);
     const record = await findRecord(ctx.artifactsDir, key, (v) =>
-      evaluationDir(ctx.artifactsDir, v),
+      paths.evaluationDir(ctx.artifactsDir, v),
     );
     if (record && record.version !== version) {
-      await copyEvaluation(record, evaluationDir(ctx.artifactsDir, record.version), dir, version);
+      await copyEvaluation(
+        record,
+        paths.evaluationDir(ctx.artifactsDir, record.version),
+        dir,
+        version,
+      );
       const card = await readCard(ctx.artifactsDir, version);
       await updateCard(ctx.artifactsDir, applyUpdate(card, record.update));
       const failed = record.update.gates.filter((g) => !g.passed);

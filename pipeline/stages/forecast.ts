@@ -8,7 +8,6 @@ import { join } from "node:path";
 import type { ForecastBundle, LedgerRow, SymbolForecast } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { combineHashes, hashFiles, writeJsonAtomic } from "../../core/store.js";
-import { paths } from "../context.js";
 import {
   appendForecasts,
   fillOutcomes,
@@ -17,15 +16,11 @@ import {
   type CloseSeries,
 } from "../forecast/ledger.js";
 import { loadPredictor } from "../model/predictor.js";
-import { readAliases, readVersion, registryPaths } from "../registry/store.js";
+import { readAliases, readVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { sortSymbols, symbolFileName } from "../universe.js";
 import { ingestedSymbols } from "./validate.js";
-
-export const forecastPaths = {
-  latest: (artifactsDir: string) => join(artifactsDir, "forecasts", "latest.json"),
-  ledger: (artifactsDir: string) => join(artifactsDir, "forecasts", "ledger.csv"),
-};
+import { paths } from "../../core/artifact-layout.js";
 
 async function forecastSymbols(workDir: string) {
   return sortSymbols((await ingestedSymbols(workDir)).filter((s) => s.isIndex || s.currentMember));
@@ -65,7 +60,7 @@ export const forecastStage: StageDefinition = {
     return combineHashes({
       champion: String(champion),
       card: champion
-        ? await hashFiles([join(registryPaths.version(ctx.artifactsDir, champion), "card.json")])
+        ? await hashFiles([join(paths.registryVersion(ctx.artifactsDir, champion), "card.json")])
         : "",
       prices: await hashFiles(
         symbols.map((s) => join(paths.pricesDir(ctx.workDir), symbolFileName(s.symbol))),
@@ -73,7 +68,7 @@ export const forecastStage: StageDefinition = {
     });
   },
   outputHash: (ctx) =>
-    hashFiles([forecastPaths.latest(ctx.artifactsDir), forecastPaths.ledger(ctx.artifactsDir)]),
+    hashFiles([paths.latestForecast(ctx.artifactsDir), paths.ledger(ctx.artifactsDir)]),
   async run(ctx, progress) {
     const { champion } = await readAliases(ctx.artifactsDir);
     if (champion === null) {
@@ -114,9 +109,9 @@ export const forecastStage: StageDefinition = {
       dataEnd,
       forecasts,
     };
-    await writeJsonAtomic(forecastPaths.latest(ctx.artifactsDir), bundle);
+    await writeJsonAtomic(paths.latestForecast(ctx.artifactsDir), bundle);
 
-    const ledgerPath = forecastPaths.ledger(ctx.artifactsDir);
+    const ledgerPath = paths.ledger(ctx.artifactsDir);
     const filled = fillOutcomes(await readLedger(ledgerPath), closes);
     const appended = appendForecasts(
       filled.rows,

@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { paths, type PipelineContext } from "../context.js";
+import { type PipelineContext } from "../context.js";
 import type { StageProgress } from "../progress.js";
 import { fetchDailyBarsMany, mergeRawCsv } from "../sources/yahoo-chart.js";
 import type { StageDefinition, StageOutcome } from "../stage-runner.js";
@@ -28,6 +28,7 @@ import {
   symbolFileStem,
   symbolsFromFileStems,
 } from "../universe.js";
+import { paths } from "../../core/artifact-layout.js";
 
 function sourceDir(ctx: PipelineContext): string {
   return ctx.options.dataDir ?? join(ctx.config.SNAPSHOT_DIR, "prices");

@@ -19,16 +19,16 @@ import {
   readJson,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { paths } from "../context.js";
 import { readFeatureTable, type SymbolFeatures } from "../feature-table.js";
 import { FEATURE_NAMES } from "../indicators/registry.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { UsageError, sortSymbols, symbolFileName } from "../universe.js";
 import { writeFeatureArtifacts } from "./features.js";
+import { paths } from "../../core/artifact-layout.js";
 
 /** The shard folders of one complete split, in shard order; a clear error if any is missing. */
 export async function shardDirs(artifactsDir: string): Promise<string[]> {
-  const root = join(artifactsDir, "shards");
+  const root = paths.shardsDir(artifactsDir);
   const names = existsSync(root) ? await readdir(root) : [];
   const found = names
     .map((n) => /^(\d+)-of-(\d+)$/.exec(n))

@@ -5,16 +5,11 @@
  */
 import { combineHashes, hashFiles } from "../../core/store.js";
 import { decidePromotion } from "../registry/promotion.js";
-import {
-  readAliases,
-  readCard,
-  registryPaths,
-  updateCard,
-  writeAliases,
-} from "../registry/store.js";
+import { readAliases, readCard, updateCard, writeAliases } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { join } from "node:path";
-import { candidatePath, readCandidate } from "./train.js";
+import { readCandidate } from "./train.js";
+import { paths } from "../../core/artifact-layout.js";
 
 export const registerStage: StageDefinition = {
   name: "register",
@@ -23,7 +18,7 @@ export const registerStage: StageDefinition = {
   async inputHash(ctx) {
     const { version } = await readCandidate(ctx.artifactsDir);
     return combineHashes({
-      candidate: await hashFiles([candidatePath(ctx.artifactsDir)]),
+      candidate: await hashFiles([paths.candidate(ctx.artifactsDir)]),
       metrics: JSON.stringify((await readCard(ctx.artifactsDir, version)).metrics),
       policy: `${ctx.config.PROMOTION_MIN_BRIER_SKILL_GAIN}/${ctx.config.PROMOTION_SIGNIFICANCE}`,
     });
@@ -31,8 +26,8 @@ export const registerStage: StageDefinition = {
   async outputHash(ctx) {
     const { version } = await readCandidate(ctx.artifactsDir);
     return hashFiles([
-      registryPaths.aliases(ctx.artifactsDir),
-      join(registryPaths.version(ctx.artifactsDir, version), "card.json"),
+      paths.aliases(ctx.artifactsDir),
+      join(paths.registryVersion(ctx.artifactsDir, version), "card.json"),
     ]);
   },
   async run(ctx, progress) {

@@ -6,7 +6,6 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { candidateSchema, type ModelCard } from "../../core/contracts.js";
 import { combineHashes, hashFiles, readJson, writeJsonAtomic } from "../../core/store.js";
-import { paths } from "../context.js";
 import { initBackend } from "../model/backend.js";
 import { loadModelInputs } from "../model/inputs.js";
 import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from "../model/lineage.js";
@@ -14,14 +13,12 @@ import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
 import { startChampionRankerFit } from "../model/train-champion-ranker-thread.js";
 import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
-import { MODEL_NAME, nextVersion, registryPaths, writeVersion } from "../registry/store.js";
+import { MODEL_NAME, nextVersion, writeVersion } from "../registry/store.js";
 import type { StageDefinition } from "../stage-runner.js";
-
-export const candidatePath = (artifactsDir: string) =>
-  join(registryPaths.root(artifactsDir), "candidate.json");
+import { paths } from "../../core/artifact-layout.js";
 
 export async function readCandidate(artifactsDir: string) {
-  return readJson(candidatePath(artifactsDir), candidateSchema);
+  return readJson(paths.candidate(artifactsDir), candidateSchema);
 }
 
 async function trainInputHash(workDir: string, config: Parameters<typeof modelConfigHash>[0]) {
@@ -37,11 +34,11 @@ export const trainStage: StageDefinition = {
   entry: "pipeline/stages/train.ts",
   inputHash: (ctx) => trainInputHash(ctx.workDir, ctx.config),
   async outputHash(ctx) {
-    if (!existsSync(candidatePath(ctx.artifactsDir))) return "missing";
+    if (!existsSync(paths.candidate(ctx.artifactsDir))) return "missing";
     const { version } = await readCandidate(ctx.artifactsDir);
-    const dir = registryPaths.version(ctx.artifactsDir, version);
+    const dir = paths.registryVersion(ctx.artifactsDir, version);
     return hashFiles([
-      candidatePath(ctx.artifactsDir),
+      paths.candidate(ctx.artifactsDir),
       join(dir, "model.json"),
       join(dir, "weights.bin"),
     ]);
@@ -115,7 +112,7 @@ export const trainStage: StageDefinition = {
       weights: saved.weights,
       ranker: ranker?.artifacts,
     });
-    await writeJsonAtomic(candidatePath(ctx.artifactsDir), {
+    await writeJsonAtomic(paths.candidate(ctx.artifactsDir), {
       version,
       inputHash: await trainInputHash(ctx.workDir, ctx.config),
     });

@@ -13,10 +13,10 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { paths } from "../context.js";
 import { validateBars } from "../quality/rules.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { symbolFileName } from "../universe.js";
+import { paths } from "../../core/artifact-layout.js";
 
 export async function ingestedSymbols(workDir: string): Promise<SymbolInfo[]> {
   return (await readJson(paths.rawManifest(workDir), rawManifestSchema)).symbols;

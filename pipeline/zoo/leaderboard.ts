@@ -5,7 +5,7 @@
  * whole period, with the top-minus-bottom spread, the Brier skill of a probability built from
  * the score alone (fitted on earlier folds) and the training time.
  */
-import { applyMemberProbability, fitMemberProbability } from "../evaluation/member-probability.js";
+import { applyMemberProbability, fitMemberProbability } from "../model/member-probability.js";
 import { brierSkillScore } from "../evaluation/probabilistic.js";
 import type { RANKING_BASELINES } from "../evaluation/rank-walk-forward.js";
 import { type RankWalkForwardResult } from "../evaluation/rank-walk-forward.js";

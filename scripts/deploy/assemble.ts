@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { paths } from "../../core/artifact-layout.js";
 import { isEnvFile } from "../secrets/patterns.js";
 import { renderReadme, type Target } from "./front-matter.js";
 import { servingBundleFiles } from "./serving-bundle.js";
@@ -56,11 +57,11 @@ async function dashboardInputs(artifactsDir: string): Promise<string[]> {
     "features/features.json",
     "features/features.arrow",
   ];
-  const prices = join(artifactsDir, "prices");
+  const prices = paths.pricesDir(artifactsDir);
   if (existsSync(prices)) {
     for (const f of await readdir(prices)) if (f.endsWith(".csv")) out.push(`prices/${f}`);
   }
-  const runs = join(artifactsDir, "runs");
+  const runs = paths.runsDir(artifactsDir);
   if (existsSync(runs))
     for (const f of await readdir(runs)) if (f.endsWith(".json")) out.push(`runs/${f}`);
   return out;
@@ -100,7 +101,7 @@ export async function assembleSpace(opts: AssembleOptions): Promise<void> {
   ]);
   const champion = [...artifacts].find((f) => f.startsWith("registry/models/"))?.split("/")[2];
   if (champion) {
-    const evalDir = join(opts.artifactsDir, "evaluation", champion);
+    const evalDir = paths.evaluationDir(opts.artifactsDir, Number(champion));
     if (existsSync(evalDir))
       for (const f of await readdir(evalDir)) artifacts.add(`evaluation/${champion}/${f}`);
   }

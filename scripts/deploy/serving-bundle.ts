@@ -13,6 +13,7 @@ import {
   modelCardSchema,
   runReportSchema,
 } from "../../core/contracts.js";
+import { paths } from "../../core/artifact-layout.js";
 import { readJson } from "../../core/store.js";
 import type { z } from "zod";
 
@@ -67,8 +68,8 @@ export async function servingBundleFiles(artifactsDir: string): Promise<string[]
     await check(metrics, evaluationMetricsSchema);
     files.push(metrics);
   }
-  const runs = existsSync(join(artifactsDir, "runs"))
-    ? (await readdir(join(artifactsDir, "runs"))).filter((f) => f.endsWith(".json")).sort()
+  const runs = existsSync(paths.runsDir(artifactsDir))
+    ? (await readdir(paths.runsDir(artifactsDir))).filter((f) => f.endsWith(".json")).sort()
     : [];
   const newest = runs.at(-1);
   if (newest !== undefined) {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { workDirFor, paths } from "../../pipeline/context.js";
+import { workDirFor } from "../../pipeline/context.js";
 import {
   loadUniverse,
   parseShard,
@@ -14,6 +14,7 @@ import {
   sortSymbols,
   symbolFileName,
 } from "../../pipeline/universe.js";
+import { paths } from "../../core/artifact-layout.js";
 
 export async function seedShard(
   artifactsDir: string,

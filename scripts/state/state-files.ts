@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import { readFile, readdir } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { paths } from "../../core/artifact-layout.js";
 import { aliasesSchema } from "../../core/contracts.js";
 
 export const STATE_DIRS = ["raw", "prices", "registry", "forecasts", "runs"] as const;
@@ -27,12 +28,12 @@ async function walk(dir: string): Promise<string[]> {
 export async function stateFiles(artifactsDir: string): Promise<string[]> {
   const files: string[] = [];
   for (const d of STATE_DIRS) files.push(...(await walk(join(artifactsDir, d))));
-  const aliasesPath = join(artifactsDir, "registry", "aliases.json");
+  const aliasesPath = paths.aliases(artifactsDir);
   if (existsSync(aliasesPath)) {
     const aliases = aliasesSchema.parse(JSON.parse(await readFile(aliasesPath, "utf8")));
     const versions = new Set([aliases.champion, aliases.challenger].filter((v) => v !== null));
     for (const v of [...versions].sort((a, b) => a - b)) {
-      files.push(...(await walk(join(artifactsDir, "evaluation", String(v)))));
+      files.push(...(await walk(paths.evaluationDir(artifactsDir, v))));
     }
   }
   return files.map((f) => relative(artifactsDir, f).split("\\").join("/")).sort();

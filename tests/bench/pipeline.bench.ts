@@ -24,7 +24,6 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Bar, RunReport } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
-import { paths } from "../../pipeline/context.js";
 import { computeFeatures } from "../../pipeline/indicators/compute.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
 import {
@@ -39,6 +38,7 @@ import { ingestedSymbols } from "../../pipeline/stages/validate.js";
 import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
 import { formatTable, median, min, seconds, timeProcess } from "./bench-utils.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TARGET_DATA_STAGES_MS = 15_000;

@@ -40,7 +40,7 @@ import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { Config } from "../../core/config.js";
 import type { Bar, ModelCard, RunReport } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
-import { paths, type PipelineContext } from "../../pipeline/context.js";
+import { type PipelineContext } from "../../pipeline/context.js";
 import { runWalkForward } from "../../pipeline/evaluation/walk-forward.js";
 import { computeFeatures } from "../../pipeline/indicators/compute.js";
 import { computeLastFeatureRow } from "../../pipeline/indicators/last-row.js";
@@ -66,6 +66,7 @@ import { readCandidate } from "../../pipeline/stages/train.js";
 import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
 import { formatTable, median, seconds, timeProcess } from "./bench-utils.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TARGET_FIRST_RUN_MS = 180_000;

@@ -1,6 +1,6 @@
 /** Synthetic daily bars for the indicator tests: seeded random walks and flat runs. */
 import type { Bar } from "../../core/contracts.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 
 export function isoDate(day: number): string {
   return new Date(Date.UTC(2000, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);

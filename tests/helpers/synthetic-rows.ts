@@ -3,7 +3,7 @@
  * layout `buildDataset` produces (grouped by symbol, dates ascending), weekday dates, seeded.
  */
 import type { ScopeRows } from "../../pipeline/evaluation/summarize.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import {
   MODEL_NAMES,
   type ModelName,

@@ -11,7 +11,7 @@ import {
   computeFeatures,
   type FeatureMatrix,
 } from "../../pipeline/indicators/compute.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS } from "../../pipeline/indicators/registry.js";
 
 function loadBars(file: string): Bar[] {

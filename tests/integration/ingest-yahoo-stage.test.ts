@@ -3,11 +3,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawManifestSchema } from "../../core/contracts.js";
 import { readJson } from "../../core/store.js";
-import { paths } from "../../pipeline/context.js";
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { cutToRange } from "../../pipeline/stages/ingest.js";
 import { startFakeYahoo, type FakeYahoo } from "../helpers/fake-yahoo.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const SNAPSHOT = "data/snapshot/prices";
 const FAST = {

@@ -22,7 +22,6 @@ import {
 } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { readJson, writeJsonAtomic } from "../../core/store.js";
-import { paths } from "../../pipeline/context.js";
 import { MODEL_NAMES } from "../../pipeline/evaluation/walk-forward.js";
 import { readLedger } from "../../pipeline/forecast/ledger.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
@@ -30,14 +29,13 @@ import { initBackend } from "../../pipeline/model/backend.js";
 import { selectRows, type LabelledRows } from "../../pipeline/model/dataset.js";
 import { loadModelInputs } from "../../pipeline/model/inputs.js";
 import { modelConfigHash } from "../../pipeline/model/lineage.js";
-import { readVersion, registryPaths, writeVersion } from "../../pipeline/registry/store.js";
+import { readVersion, writeVersion } from "../../pipeline/registry/store.js";
 import { ALL_STAGES, DATA_STAGES, runPipeline } from "../../pipeline/run.js";
-import { evaluationDir } from "../../pipeline/stages/evaluate.js";
-import { forecastPaths } from "../../pipeline/stages/forecast.js";
 import { registerStage } from "../../pipeline/stages/register.js";
-import { candidatePath, trainStage } from "../../pipeline/stages/train.js";
+import { trainStage } from "../../pipeline/stages/train.js";
 import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const SYMBOLS = ["^BSESN", "INFY.NS", "HDFCBANK.NS", "TCS.NS"];
 const FROM = "2011-06-01";
@@ -108,7 +106,10 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     first = await runPipeline(await testContext(root, options, ENV), "run", ALL_STAGES);
     expect(first.error).toBeNull();
     card = (await readVersion(root, 1)).card;
-    metrics = await readJson(join(evaluationDir(root, 1), "metrics.json"), evaluationMetricsSchema);
+    metrics = await readJson(
+      join(paths.evaluationDir(root, 1), "metrics.json"),
+      evaluationMetricsSchema,
+    );
   });
 
   it("runs every stage and writes a valid run report", async () => {
@@ -121,14 +122,14 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
   });
 
   it("registers version 1: model.json, weights.bin and a valid card with lineage and backend", async () => {
-    const dir = registryPaths.version(root, 1);
+    const dir = paths.registryVersion(root, 1);
     for (const f of ["model.json", "weights.bin", "card.json"])
       expect(existsSync(join(dir, f)), f).toBe(true);
     const stored = await readVersion(root, 1);
     expect(stored.weights.byteLength).toBeGreaterThan(1000);
     expect(JSON.parse(stored.modelJson).weightsManifest[0].paths).toEqual(["weights.bin"]);
     expect(modelCardSchema.parse(card)).toEqual(card);
-    expect((await readJson(candidatePath(root), candidateSchema)).version).toBe(1);
+    expect((await readJson(paths.candidate(root), candidateSchema)).version).toBe(1);
     const manifest = await readJson(paths.featureManifest(root), featureManifestSchema);
     const ctx = await testContext(root, options, ENV);
     expect(card.lineage).toEqual({
@@ -200,7 +201,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
 
   it("writes predictions.csv: one row per (test date, symbol) with every model's columns", async () => {
     const { header, rows } = csvRows(
-      readFileSync(join(evaluationDir(root, 1), "predictions.csv"), "utf8"),
+      readFileSync(join(paths.evaluationDir(root, 1), "predictions.csv"), "utf8"),
     );
     expect(header).toEqual([
       "date",
@@ -247,7 +248,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
   });
 
   it("promotes version 1, the first model that passes the gates, with its reasons", async () => {
-    const aliases = await readJson(registryPaths.aliases(root), aliasesSchema);
+    const aliases = await readJson(paths.aliases(root), aliasesSchema);
     expect(aliases).toEqual({ champion: 1, challenger: null });
     expect(card.decision?.promoted).toBe(true);
     expect(card.decision?.comparedWith).toBeNull();
@@ -257,7 +258,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
   });
 
   it("forecasts the session after the cut for the index and every current member", async () => {
-    const bundle = await readJson(forecastPaths.latest(root), forecastBundleSchema);
+    const bundle = await readJson(paths.latestForecast(root), forecastBundleSchema);
     expect(bundle.modelVersion).toBe(1);
     expect(bundle.dataEnd).toBe(CUT);
     expect(bundle.forecasts.map((f) => f.symbol).sort()).toEqual([...SYMBOLS].sort());
@@ -282,7 +283,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
         Math.sign(card.ranker!.excessReturnPerScore! * f.relative!.score),
       );
     }
-    const ledger = await readLedger(forecastPaths.ledger(root));
+    const ledger = await readLedger(paths.ledger(root));
     expect(ledger).toHaveLength(4);
     for (const row of ledger) {
       const f = bundle.forecasts.find((x) => x.symbol === row.symbol)!;
@@ -304,11 +305,11 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
   });
 
   it("skips every stage when nothing changed", async () => {
-    const ledgerBefore = readFileSync(forecastPaths.ledger(root));
+    const ledgerBefore = readFileSync(paths.ledger(root));
     const again = await runPipeline(await testContext(root, options, ENV), "run", ALL_STAGES);
     expect(again.error).toBeNull();
     expect(statuses(again)).toEqual(Object.fromEntries(ALL_STAGES.map((s) => [s.name, "skipped"])));
-    expect(readFileSync(forecastPaths.ledger(root))).toEqual(ledgerBefore);
+    expect(readFileSync(paths.ledger(root))).toEqual(ledgerBefore);
   });
 
   it("trains byte-identical weights from the same seed in a fresh folder", async () => {
@@ -339,13 +340,13 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
       decision: null,
     };
     await writeVersion(copy, { ...v1, card: failing });
-    await writeJsonAtomic(candidatePath(copy), { version: 2, inputHash: "failing-candidate" });
+    await writeJsonAtomic(paths.candidate(copy), { version: 2, inputHash: "failing-candidate" });
     const report = await runPipeline(await testContext(copy, options, ENV), "register", [
       registerStage,
     ]);
     expect(report.error).toBeNull();
     expect(statuses(report)).toEqual({ register: "ran" });
-    const aliases = await readJson(registryPaths.aliases(copy), aliasesSchema);
+    const aliases = await readJson(paths.aliases(copy), aliasesSchema);
     // the champion stays; the rejected candidate is recorded as the challenger
     expect(aliases).toEqual({ champion: 1, challenger: 2 });
     const decided = (await readVersion(copy, 2)).card;
@@ -356,7 +357,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
   });
 
   it("the next day: the full data fills the earlier forecasts' outcomes and keeps their numbers", async () => {
-    const before = await readLedger(forecastPaths.ledger(root));
+    const before = await readLedger(paths.ledger(root));
     const next = await runPipeline(
       await testContext(root, { symbols: SYMBOLS, from: FROM }, ENV),
       "run",
@@ -369,7 +370,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     const evaluate = next.stages.find((st) => st.stage === "evaluate")!;
     expect(evaluate.message).toContain("the walk-forward of version 1 reused");
     const v2 = await readJson(
-      join(evaluationDir(root, 2), "metrics.json"),
+      join(paths.evaluationDir(root, 2), "metrics.json"),
       evaluationMetricsSchema,
     );
     expect(v2.reusedFrom).toBe(1);
@@ -380,8 +381,8 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     expect(refit.calibration).toEqual(card.calibration);
     expect(refit.decision?.promoted).toBe(true);
     expect(refit.decision?.reasons.join(" ")).toContain("a refit of champion v1's recipe");
-    const after = await readLedger(forecastPaths.ledger(root));
-    const aliases = await readJson(registryPaths.aliases(root), aliasesSchema);
+    const after = await readLedger(paths.ledger(root));
+    const aliases = await readJson(paths.aliases(root), aliasesSchema);
     expect(after).toHaveLength(8);
     const pick = (row: LedgerRow) => Object.fromEntries(FORECAST_COLUMNS.map((c) => [c, row[c]]));
     for (const old of before) {
@@ -402,7 +403,7 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
       expect(r.realisedReturn).toBeNull();
       expect(r.targetDate).toBe("2023-07-03");
     }
-    const bundle = await readJson(forecastPaths.latest(root), forecastBundleSchema);
+    const bundle = await readJson(paths.latestForecast(root), forecastBundleSchema);
     expect(bundle.dataEnd).toBe(LAST);
   });
 });

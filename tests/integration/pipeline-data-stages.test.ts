@@ -16,12 +16,12 @@ import {
   runReportSchema,
 } from "../../core/contracts.js";
 import { readJson } from "../../core/store.js";
-import { paths } from "../../pipeline/context.js";
 import { readFeatureTable } from "../../pipeline/feature-table.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { mergeStage } from "../../pipeline/stages/merge.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
+import { paths } from "../../core/artifact-layout.js";
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

@@ -19,15 +19,14 @@ import {
   readAliases,
   readCard,
   readVersion,
-  registryPaths,
   updateCard,
   writeAliases,
 } from "../../pipeline/registry/store.js";
 import { runReplay, type ReplaySummary } from "../../pipeline/replay/replay.js";
 import { cutToRange } from "../../pipeline/stages/ingest.js";
-import { forecastPaths } from "../../pipeline/stages/forecast.js";
 import { UsageError, loadUniverse, symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const SYMBOLS = ["^BSESN", "INFY.NS", "TCS.NS"];
 const ENV = { TRAIN_MAX_EPOCHS: "2", REPLAY_RETRAIN_EVERY: "5" };
@@ -61,7 +60,7 @@ async function replay(
   return runReplay(ctx, { workers });
 }
 
-const ledgerOf = (dir: string) => readLedger(forecastPaths.ledger(dir));
+const ledgerOf = (dir: string) => readLedger(paths.ledger(dir));
 const byKey = (rows: readonly LedgerRow[]) =>
   new Map(rows.map((r) => [`${r.symbol}@${r.dataEnd}`, r]));
 /** everything but when it was published and the registry's version number */
@@ -87,12 +86,12 @@ beforeAll(async () => {
   const card = await readCard(base, 1);
   await updateCard(base, { ...card, calibration: { a: 0.02, b: 1.3 } });
   await writeAliases(base, { champion: 1, challenger: null });
-  aliasesBefore = await readFile(registryPaths.aliases(base), "utf8");
+  aliasesBefore = await readFile(paths.aliases(base), "utf8");
 
   single = tempArtifactsDir("replay-single-");
   twoStep = tempArtifactsDir("replay-two-step-");
   for (const dir of [single, twoStep]) {
-    await cp(registryPaths.root(base), registryPaths.root(dir), { recursive: true });
+    await cp(paths.registryRoot(base), paths.registryRoot(dir), { recursive: true });
   }
   singleSummary = await replay(single, FROM, TO, 1);
   await replay(twoStep, FROM, D2);
@@ -215,7 +214,7 @@ describe("pipeline replay", () => {
       expect(card.calibration).not.toEqual({ a: 0.02, b: 1.3 });
       expect(card.conformal.alphas).toEqual({ "0.8": 0.2, "0.9": 0.1, "0.95": 0.05 });
     }
-    expect(await readFile(registryPaths.aliases(single), "utf8")).toBe(aliasesBefore);
+    expect(await readFile(paths.aliases(single), "utf8")).toBe(aliasesBefore);
     expect(await readAliases(twoStep)).toEqual({ champion: 1, challenger: null });
 
     expect(champion.decision?.reasons[1]).toMatch(/^conformal scores and Platt calibration/);
@@ -242,7 +241,7 @@ describe("pipeline replay", () => {
       );
     }
     const dir = tempArtifactsDir("replay-changed-future-artifacts-");
-    await cp(registryPaths.root(base), registryPaths.root(dir), { recursive: true });
+    await cp(paths.registryRoot(base), paths.registryRoot(dir), { recursive: true });
     await replay(dir, FROM, TO, 0, { dataDir });
     const one = byKey(await ledgerOf(single));
     const changed = byKey(await ledgerOf(dir));
@@ -316,7 +315,7 @@ describe("pipeline replay", () => {
     await expect(bad("2023-06-24", "2023-06-25")).rejects.toBeInstanceOf(UsageError);
     const ctx = await testContext(dir, { symbols: SYMBOLS }, ENV);
     await expect(runReplay(ctx)).rejects.toThrow(/needs --from and --to/);
-    expect(await readLedger(forecastPaths.ledger(dir))).toEqual([]);
+    expect(await readLedger(paths.ledger(dir))).toEqual([]);
 
     const cli = await promisify(execFile)(
       "node",

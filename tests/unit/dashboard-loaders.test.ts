@@ -3,10 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { failureSummary } from "../../dashboard/build.js";
-import { loaderContext, stagePaths, symbolSlug } from "../../dashboard/loaders/artifacts.js";
+import { loaderContext, symbolSlug } from "../../dashboard/loaders/artifacts.js";
 import { loadForecastData } from "../../dashboard/loaders/forecast.js";
-import { evaluationDir } from "../../pipeline/stages/evaluate.js";
-import { forecastPaths } from "../../pipeline/stages/forecast.js";
 
 const dirs: string[] = [];
 function tempArtifacts(): string {
@@ -30,13 +28,6 @@ describe("the dashboard's data loaders", () => {
     writeFileSync(join(dir, "forecasts", "latest.json"), JSON.stringify({ schemaVersion: 1 }));
     const ctx = loaderContext({ ARTIFACTS_DIR: dir });
     await expect(loadForecastData(ctx)).rejects.toThrow(/latest\.json/);
-  });
-
-  it("read the paths the pipeline's stages write", () => {
-    const dir = tempArtifacts();
-    expect(stagePaths.forecastLatest(dir)).toBe(forecastPaths.latest(dir));
-    expect(stagePaths.ledger(dir)).toBe(forecastPaths.ledger(dir));
-    expect(stagePaths.evaluationDir(dir, 3)).toBe(evaluationDir(dir, 3));
   });
 
   it("name symbol files safely", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { pesaranTimmermannTest } from "../../pipeline/evaluation/pesaran-timmermann.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 
 describe("evaluation/pesaran-timmermann", () => {
   it("matches a case worked by hand from the 1992 formulas", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import {
   summarizeTopk,
   topkDropoutBacktest,

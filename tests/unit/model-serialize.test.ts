@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { initBackend } from "../../pipeline/model/backend.js";
 import { predictRows, predictScaled } from "../../pipeline/model/infer.js";
 import { transform } from "../../pipeline/model/scaler.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { initBackend } from "../../pipeline/model/backend.js";
 import { predictRows } from "../../pipeline/model/infer.js";
 import { fitScaler } from "../../pipeline/model/scaler.js";

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   applyMemberProbability,
   fitMemberProbability,
-} from "../../pipeline/evaluation/member-probability.js";
+} from "../../pipeline/model/member-probability.js";
 import {
   mergeRankResults,
   type RankWalkForwardResult,
@@ -17,7 +17,7 @@ import {
 import { tradingCalendar } from "../../pipeline/evaluation/walk-forward.js";
 import { dailyRankIc, summarizeIc } from "../../pipeline/evaluation/ranking.js";
 import { fitRidge, predictRidge } from "../../pipeline/evaluation/ridge.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { createRng } from "../../core/random.js";
 import { initBackend } from "../../pipeline/model/backend.js";
 import {
   CROSS_SECTION_CLIP,

@@ -5,7 +5,6 @@ import {
   nextVersion,
   readAliases,
   readVersion,
-  registryPaths,
   rollback,
   updateCard,
   writeAliases,
@@ -14,6 +13,7 @@ import {
 import { decidePromotion } from "../../pipeline/registry/promotion.js";
 import { makeCard } from "../helpers/model-card.js";
 import { tempArtifactsDir } from "../helpers/pipeline-context.js";
+import { paths } from "../../core/artifact-layout.js";
 
 const weights = new Uint8Array([1, 2, 3]);
 
@@ -30,7 +30,7 @@ describe("registry store", () => {
     await expect(
       writeVersion(dir, { card: makeCard(2), modelJson: "{}", weights }),
     ).rejects.toThrow(/exists/);
-    expect(readdirSync(registryPaths.version(dir, 1)).sort()).toEqual([
+    expect(readdirSync(paths.registryVersion(dir, 1)).sort()).toEqual([
       "card.json",
       "model.json",
       "weights.bin",
@@ -40,7 +40,7 @@ describe("registry store", () => {
   it("never reuses a version number, even after a crashed write", async () => {
     const dir = tempArtifactsDir();
     await writeVersion(dir, { card: makeCard(1), modelJson: "{}", weights });
-    mkdirSync(registryPaths.version(dir, 2), { recursive: true }); // half-written, no card
+    mkdirSync(paths.registryVersion(dir, 2), { recursive: true }); // half-written, no card
     expect(await listVersions(dir)).toEqual([1]);
     expect(await nextVersion(dir)).toBe(3);
   });
@@ -51,7 +51,7 @@ describe("registry store", () => {
     await expect(writeAliases(dir, { champion: 4, challenger: null })).rejects.toThrow(
       /no such version/,
     );
-    expect(existsSync(registryPaths.aliases(dir))).toBe(false);
+    expect(existsSync(paths.aliases(dir))).toBe(false);
   });
 
   it("rolls the champion back to the previous promoted version in one call", async () => {

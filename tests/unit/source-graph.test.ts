@@ -50,7 +50,7 @@ describe("stage source graph", () => {
   it("the model stages reach the files their hand-kept lists once missed, and not the test oracle", async () => {
     const train = await sourceGraph("pipeline/stages/train.ts");
     for (const file of [
-      "pipeline/evaluation/random.ts",
+      "core/random.ts",
       "pipeline/feature-table.ts",
       "pipeline/model/train-champion-ranker-worker.ts",
       "pipeline/recipes/champion.json",

@@ -13,7 +13,6 @@ import {
   symbolForecastSchema,
 } from "../../../core/contracts.js";
 import { listFiles, readJson } from "../../../core/store.js";
-import { paths } from "../../../pipeline/context.js";
 import { readLedger } from "../../../pipeline/forecast/ledger.js";
 import { MAX_WARMUP_BARS } from "../../../pipeline/indicators/registry.js";
 import {
@@ -23,11 +22,10 @@ import {
   type Predictor,
 } from "../../../pipeline/model/predictor.js";
 import { readAliases, readVersion } from "../../../pipeline/registry/store.js";
-import { evaluationDir } from "../../../pipeline/stages/evaluate.js";
-import { forecastPaths } from "../../../pipeline/stages/forecast.js";
 import { BundleError } from "./bundle-error.js";
 import { createServingBundle, type ServingBundle } from "./serving-bundle.js";
 import { warmUpBars } from "./warm-up-bars.js";
+import { paths } from "../../../core/artifact-layout.js";
 
 /** The bars the predictor reads: it slices the newest MAX_WARMUP_BARS + RISK_HISTORY_BARS. */
 export const PREDICTOR_WINDOW_BARS = MAX_WARMUP_BARS + RISK_HISTORY_BARS;
@@ -39,7 +37,7 @@ async function newestRunReport(artifactsDir: string) {
 }
 
 async function evaluationOf(artifactsDir: string, version: number) {
-  const path = join(evaluationDir(artifactsDir, version), "metrics.json");
+  const path = join(paths.evaluationDir(artifactsDir, version), "metrics.json");
   return existsSync(path) ? readJson(path, evaluationMetricsSchema) : null;
 }
 
@@ -66,7 +64,7 @@ async function readParts(artifactsDir: string) {
       `no champion model in ${artifactsDir}/registry yet: run the pipeline first (npm start)`,
     );
   }
-  const forecasts = await readJson(forecastPaths.latest(artifactsDir), forecastBundleSchema);
+  const forecasts = await readJson(paths.latestForecast(artifactsDir), forecastBundleSchema);
   if (forecasts.modelVersion !== aliases.champion) {
     throw new BundleError(
       `forecasts/latest.json was made by version ${forecasts.modelVersion} but the champion is version ${aliases.champion}: the pipeline has not finished publishing (run it again)`,
@@ -77,7 +75,7 @@ async function readParts(artifactsDir: string) {
     forecasts,
     stored: await readVersion(artifactsDir, aliases.champion),
     evaluation: await evaluationOf(artifactsDir, aliases.champion),
-    ledger: await readLedger(forecastPaths.ledger(artifactsDir)),
+    ledger: await readLedger(paths.ledger(artifactsDir)),
     latestRun: await newestRunReport(artifactsDir),
   };
 }

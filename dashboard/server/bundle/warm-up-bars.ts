@@ -3,7 +3,7 @@
  * loaded model runs before the server reports ready (and warms the JIT for /api/predict).
  */
 import type { Bar } from "../../../core/contracts.js";
-import { createRng } from "../../../pipeline/evaluation/random.js";
+import { createRng } from "../../../core/random.js";
 
 function nextWeekday(date: Date): Date {
   const next = new Date(date.getTime() + 86_400_000);

@@ -8,8 +8,8 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Config } from "../../../core/config.js";
-import { paths } from "../../../pipeline/context.js";
 import type { Say } from "./refresh-pipeline.js";
+import { paths } from "../../../core/artifact-layout.js";
 
 export interface DashboardBuilder {
   buildDashboard(): Promise<void>;
@@ -33,9 +33,9 @@ export async function importBuilder(): Promise<DashboardBuilder | null> {
  */
 export function dashboardInputs(artifactsDir: string): string[] {
   return [
-    join(artifactsDir, "forecasts", "latest.json"),
-    join(artifactsDir, "forecasts", "ledger.csv"),
-    join(artifactsDir, "registry", "aliases.json"),
+    paths.latestForecast(artifactsDir),
+    paths.ledger(artifactsDir),
+    paths.aliases(artifactsDir),
     paths.rawManifest(artifactsDir),
     paths.quality(artifactsDir),
     paths.featureManifest(artifactsDir),

@@ -173,15 +173,6 @@ export function shockLastClose(series: SymbolSeries, fraction: number): SymbolSe
   return { ...series, close, adjClose, high, low };
 }
 
-/** Share of days on which p >= 0.5 matched the actual direction (the pipeline's rule). */
-export function accuracy(actualUp: ArrayLike<number>, pUp: ArrayLike<number>): number {
-  let hits = 0;
-  for (let i = 0; i < actualUp.length; i++) {
-    if ((pUp[i]! >= 0.5 ? 1 : 0) === actualUp[i]) hits++;
-  }
-  return actualUp.length > 0 ? hits / actualUp.length : NaN;
-}
-
 /** Accuracy over a trailing window, every `step` days: [{ index, accuracy }] */
 export function rollingAccuracy(
   actualUp: ArrayLike<number>,

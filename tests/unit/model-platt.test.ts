@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyPlatt, fitPlatt } from "../../pipeline/evaluation/platt.js";
-import { createRng } from "../../pipeline/evaluation/random.js";
+import { applyPlatt, fitPlatt } from "../../pipeline/model/platt.js";
+import { createRng } from "../../core/random.js";
 
 describe("Platt scaling", () => {
   it("is the identity (a = 0, b = 1) on forecasts that are already calibrated", () => {

@@ -4,8 +4,8 @@ import {
   adaptiveConformalIntervals,
   conformalQuantile,
   splitConformalIntervals,
-} from "../../pipeline/evaluation/conformal.js";
-import { createRng, normalSample } from "../../pipeline/evaluation/random.js";
+} from "../../pipeline/model/conformal.js";
+import { createRng, normalSample } from "../../core/random.js";
 
 function share(covered: Uint8Array, from: number, to: number): number {
   let sum = 0;
@@ -13,7 +13,7 @@ function share(covered: Uint8Array, from: number, to: number): number {
   return sum / (to - from);
 }
 
-describe("evaluation/conformal: quantile and split conformal", () => {
+describe("model/conformal: quantile and split conformal", () => {
   const scores = [1, 2, 3, 4, 5, 6, 7, 8, 9]; // n = 9
 
   it("takes the ⌈(1−α)(n+1)⌉-th smallest score", () => {
@@ -47,7 +47,7 @@ describe("evaluation/conformal: quantile and split conformal", () => {
   });
 });
 
-describe("evaluation/conformal: adaptive conformal inference", () => {
+describe("model/conformal: adaptive conformal inference", () => {
   it("follows the Gibbs-Candès update by hand, including α_t ≤ 0 and α_t ≥ 1", () => {
     // α = 0.5, γ = 1, initial scores [1, 2, 3], ŷ ≡ 0, y = [5, 100, 0.1, 0.1].
     // t0: α0 = 0.5, n = 3, k = ⌈0.5·4⌉ = 2 → q = 2; y = 5 outside → err 1; α1 = 0.5 + (0.5 − 1) = 0

@@ -9,7 +9,7 @@ import { loadConfig } from "../core/config.js";
 import { launchBrowser, watchPage } from "../tests/e2e/support/browser.js";
 import { PAGES, RENDERED } from "../tests/e2e/support/pages.js";
 import { startApiServer } from "../tests/e2e/support/servers.js";
-import { buildDashboard, dashboardIsStale, DIST_DIR } from "./build.js";
+import { buildDashboard, dashboardIsStale, DIST_DIR } from "../dashboard/build.js";
 
 export const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },

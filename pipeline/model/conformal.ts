@@ -1,5 +1,5 @@
-import type { Series } from "./inputs.js";
-import { assertSameLength } from "./inputs.js";
+import type { Series } from "../../core/series.js";
+import { assertSameLength } from "../../core/series.js";
 
 /**
  * Conformal prediction intervals ŷ_t ± q for returns, with absolute residuals |y − ŷ| as

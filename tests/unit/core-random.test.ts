@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createRng, normalSample, shuffle } from "../../pipeline/evaluation/random.js";
+import { createRng, normalSample, shuffle } from "../../core/random.js";
 
-describe("evaluation/random", () => {
+describe("core/random", () => {
   it("reproduces the reference mulberry32 stream for seed 99", () => {
     // Reference values of the JavaScript mulberry32 generator for seed 99, as asserted in the
     // xrandom package's mulberry32 test ("Reference values from JS generator", Art Galkin).
