@@ -31,7 +31,7 @@ export const symbolInfoSchema = z.object({
 });
 export type SymbolInfo = z.infer<typeof symbolInfoSchema>;
 
-export const quarantineReasons = [
+const quarantineReasons = [
   "null-row",
   "unparseable",
   "duplicate-date",
@@ -120,8 +120,7 @@ export const featureManifestSchema = z.object({
 });
 export type FeatureManifest = z.infer<typeof featureManifestSchema>;
 
-export const stageStatusSchema = z.enum(["ran", "skipped", "failed"]);
-export type StageStatus = z.infer<typeof stageStatusSchema>;
+const stageStatusSchema = z.enum(["ran", "skipped", "failed"]);
 
 export const stageRecordSchema = z.object({
   stage: z.string(),
@@ -163,7 +162,7 @@ export type RawManifest = z.infer<typeof rawManifestSchema>;
 // ---------------------------------------------------------------------------------------------
 // The model half: evaluation, registry, forecasts, ledger.
 
-export const modelKindSchema = z.enum(["mlp", "lstm"]);
+const modelKindSchema = z.enum(["mlp", "lstm"]);
 
 /** Metrics of one model (or baseline) over the walk-forward test days of one scope. */
 export const modelMetricsSchema = z.object({
@@ -210,13 +209,13 @@ export const reliabilityBinSchema = z.object({
   observedRate: z.number().nullable(),
 });
 
-export const coverageSchema = z.object({
+const coverageSchema = z.object({
   level: z.number(),
   coverage: z.number(),
   meanWidth: z.number(),
 });
 
-export const backtestSummarySchema = z.object({
+const backtestSummarySchema = z.object({
   strategy: z.string(),
   costBps: z.number(),
   totalReturn: z.number(),
@@ -234,7 +233,7 @@ export const leakageGateSchema = z.object({
 });
 export type LeakageGate = z.infer<typeof leakageGateSchema>;
 
-export const icSummarySchema = z.object({
+const icSummarySchema = z.object({
   days: z.number().int().nonnegative(),
   mean: z.number().nullable(),
   std: z.number().nullable(),
@@ -244,9 +243,8 @@ export const icSummarySchema = z.object({
   pValue: z.number().nullable(),
   positiveShare: z.number().nullable(),
 });
-export type IcSummaryRecord = z.infer<typeof icSummarySchema>;
 
-export const rankerMetricsSchema = z.object({
+const rankerMetricsSchema = z.object({
   model: z.string(),
   /** all walk-forward test days, the days before the recipe-selection cut, and the days from it */
   whole: icSummarySchema,
@@ -273,7 +271,7 @@ export const rankerMetricsSchema = z.object({
   trainingSeconds: z.number().nonnegative(),
 });
 
-export const topkSummarySchema = z.object({
+const topkSummarySchema = z.object({
   timing: z.enum(["next-open", "close-to-close"]),
   tradable: z.boolean(),
   k: z.number().int().positive(),
@@ -373,7 +371,7 @@ export const evaluationMetricsSchema = z.object({
 });
 export type EvaluationMetrics = z.infer<typeof evaluationMetricsSchema>;
 
-export const lineageSchema = z.object({
+const lineageSchema = z.object({
   dataHash: z.string(),
   featureSetHash: z.string(),
   configHash: z.string(),
@@ -454,9 +452,9 @@ export const aliasesSchema = z.object({
 });
 export type Aliases = z.infer<typeof aliasesSchema>;
 
-export const intervalSchema = z.object({ lower: z.number(), upper: z.number() });
+const intervalSchema = z.object({ lower: z.number(), upper: z.number() });
 
-export const levelSchema = z.enum(["low", "medium", "high"]);
+const levelSchema = z.enum(["low", "medium", "high"]);
 
 export const symbolForecastSchema = z.object({
   symbol: z.string(),
@@ -529,4 +527,3 @@ export const candidateSchema = z.object({
   version: z.number().int().positive(),
   inputHash: z.string(),
 });
-export type Candidate = z.infer<typeof candidateSchema>;

@@ -5,7 +5,7 @@
  * output mix; period 2^32. Fast and good enough for simulations; not for cryptography.
  * Normal variates: Box-Muller transform (Box & Muller 1958), both outputs of each pair used.
  */
-export interface Rng {
+interface Rng {
   /** Next raw 32-bit output as an unsigned integer in [0, 2^32). */
   nextUint32(): number;
   /** Uniform in [0, 1) with 32 bits of resolution. */

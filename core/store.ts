@@ -40,7 +40,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
 }
 
 /** JSON with sorted-free, stable two-space formatting and a final newline. */
-export function toJson(value: unknown): string {
+function toJson(value: unknown): string {
   return JSON.stringify(value, null, 2) + "\n";
 }
 
@@ -81,7 +81,7 @@ export function combineHashes(parts: Record<string, string>): string {
   return sha256(keys.map((k) => `${k}=${parts[k]}`).join("\n"));
 }
 
-export async function hashFile(path: string): Promise<string> {
+async function hashFile(path: string): Promise<string> {
   return sha256(await readFile(path));
 }
 

@@ -34,7 +34,7 @@ function lazyStage(name: string, load: () => Promise<StageDefinition>): StageDef
 }
 
 /** The model stages, which work on the merged data. */
-export const MODEL_STAGES: readonly StageDefinition[] = [
+const MODEL_STAGES: readonly StageDefinition[] = [
   lazyStage("train", async () => (await import("./stages/train.js")).trainStage),
   lazyStage("evaluate", async () => (await import("./stages/evaluate.js")).evaluateStage),
   lazyStage("register", async () => (await import("./stages/register.js")).registerStage),
@@ -46,7 +46,7 @@ export const STAGES_BY_COMMAND: Record<string, StageDefinition> = Object.fromEnt
   [...ALL_STAGES, mergeStage].map((s) => [s.name, s]),
 );
 
-export function newRunId(now = new Date()): string {
+function newRunId(now = new Date()): string {
   return `${now.toISOString().replace(/[:.]/g, "-")}-${randomBytes(3).toString("hex")}`;
 }
 

@@ -44,8 +44,7 @@ export function symbolSlug(symbol: string): string {
   return symbol.replace(/^\^/, "").replace(/[^A-Za-z0-9.-]/g, "_");
 }
 
-export const artifactPath = (ctx: LoaderContext, ...parts: string[]) =>
-  join(ctx.artifactsDir, ...parts);
+const artifactPath = (ctx: LoaderContext, ...parts: string[]) => join(ctx.artifactsDir, ...parts);
 
 /** Reads and checks a JSON artifact; a missing or invalid one throws an error naming it. */
 export function readArtifact<S extends z.ZodType>(path: string, schema: S): Promise<z.infer<S>> {

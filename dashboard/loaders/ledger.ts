@@ -5,7 +5,7 @@ import { paths } from "../../core/artifact-layout.js";
 import { readArtifactText, type LoaderContext } from "./artifacts.js";
 
 /** rows kept in the page's data; older ones are counted, not shipped */
-export const MAX_LEDGER_ROWS = 20_000;
+const MAX_LEDGER_ROWS = 20_000;
 
 export async function loadLedgerData(ctx: LoaderContext): Promise<LedgerData> {
   const path = paths.ledger(ctx.artifactsDir);

@@ -33,7 +33,7 @@ const foldsSchema = z.array(
 );
 
 /** A numeric CSV with a `date` column first: the header and the rows split into cells. */
-export function parseCsv(text: string, path: string, required: readonly string[]) {
+function parseCsv(text: string, path: string, required: readonly string[]) {
   const [head, ...lines] = text.trimEnd().split(/\r?\n/);
   const header = (head ?? "").split(",");
   const missing = required.filter((c) => !header.includes(c));
@@ -43,7 +43,7 @@ export function parseCsv(text: string, path: string, required: readonly string[]
   return { header, rows: lines.map((l) => l.split(",")) };
 }
 
-export function parseBacktest(text: string, path: string): ModelData["backtest"] {
+function parseBacktest(text: string, path: string): ModelData["backtest"] {
   const { header, rows } = parseCsv(text, path, ["date"]);
   const names = header.slice(1);
   if (names.length === 0) throw new ArtifactError(`${path} has no strategy columns`);
@@ -60,7 +60,7 @@ export function parseBacktest(text: string, path: string): ModelData["backtest"]
 }
 
 /** Each model's accuracy on the index in each fold (the `<model>_p_up` columns). */
-export function foldAccuracy(text: string, path: string, indexSymbol: string) {
+function foldAccuracy(text: string, path: string, indexSymbol: string) {
   const { header, rows } = parseCsv(text, path, ["date", "symbol", "fold", "actual_up"]);
   const col = (name: string) => header.indexOf(name);
   const models = header.filter((h) => h.endsWith("_p_up")).map((h) => h.slice(0, -"_p_up".length));

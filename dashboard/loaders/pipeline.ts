@@ -16,9 +16,9 @@ import type { PipelineData } from "../src/components/types.js";
 import { readArtifact, readManifest, round, type LoaderContext } from "./artifacts.js";
 import { paths } from "../../core/artifact-layout.js";
 
-export const MAX_RUNS = 30;
-export const DRIFT_DAYS = 60;
-export const QUARANTINE_ROWS_PER_SYMBOL = 25;
+const MAX_RUNS = 30;
+const DRIFT_DAYS = 60;
+const QUARANTINE_ROWS_PER_SYMBOL = 25;
 
 async function readRuns(ctx: LoaderContext) {
   const dir = paths.runsDir(ctx.artifactsDir);

@@ -18,9 +18,9 @@ import {
 import { paths } from "../../core/artifact-layout.js";
 
 /** bars per symbol file: about four years, enough for the predictor's window and a long chart */
-export const SERIES_BARS = 1000;
+const SERIES_BARS = 1000;
 /** RISK_HISTORY_BARS of pipeline/model/predictor.ts (not imported: it loads TensorFlow.js) */
-export const PREDICTOR_RISK_HISTORY_BARS = 250;
+const PREDICTOR_RISK_HISTORY_BARS = 250;
 
 async function readFeatureManifest(ctx: LoaderContext) {
   return readArtifact(paths.featureManifest(ctx.artifactsDir), featureManifestSchema);
@@ -46,7 +46,7 @@ export async function loadFeatureRegistry(ctx: LoaderContext): Promise<FeatureRe
   };
 }
 
-export async function loadSymbolSeries(ctx: LoaderContext): Promise<SymbolSeries[]> {
+async function loadSymbolSeries(ctx: LoaderContext): Promise<SymbolSeries[]> {
   const { symbols, features } = await seriesSymbols(ctx);
   const names = features.features.map((f) => f.name);
   const table = await readFeatureTable(paths.featureTable(ctx.artifactsDir), names);

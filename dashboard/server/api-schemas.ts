@@ -40,7 +40,7 @@ export const symbolParamsSchema = z.object({
 });
 
 /** The most bars one request may carry; the body size limit usually binds first. */
-export const MAX_REQUEST_BARS = 20_000;
+const MAX_REQUEST_BARS = 20_000;
 
 export const barInputSchema = z.object({
   date: isoDate,

@@ -39,7 +39,7 @@ declare module "fastify" {
   }
 }
 
-export interface AppOptions {
+interface AppOptions {
   config: Config;
   /** where the JSON logs go (stdout by default) */
   logStream?: LogStream;
@@ -52,7 +52,7 @@ function packageVersion(): string {
   return String(pkg.version ?? "0.0.0");
 }
 
-export interface LogStream {
+interface LogStream {
   write(line: string): void;
 }
 

@@ -20,7 +20,7 @@ import pino from "pino";
 /** The size of one write to stdout, in bytes. */
 const LOG_CHUNK_BYTES = 64 * 1024;
 
-export interface BufferedLog {
+interface BufferedLog {
   stream: { write(line: string): void };
   /** writes what is collected, synchronously; call once, when the server closes */
   close(): void;

@@ -3,7 +3,7 @@ import { assertNonEmpty, assertSameLength, mean, toBinary } from "../../core/ser
 
 export const TRADING_DAYS_PER_YEAR = 252;
 
-export interface BacktestOptions {
+interface BacktestOptions {
   /** Cost in basis points of equity per side, charged on every change of position. */
   costBps?: number;
   /** Annualisation factor (default 252 trading days). */
@@ -34,7 +34,7 @@ export interface Performance {
   exposure: number;
 }
 
-export interface LongFlatBacktest {
+interface LongFlatBacktest {
   strategy: Performance;
   /** Long every day of the same sample, paying one entry cost. */
   buyAndHold: Performance;

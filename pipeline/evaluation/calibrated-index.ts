@@ -8,7 +8,7 @@ import { dieboldMarianoTest } from "./diebold-mariano.js";
 import { applyPlatt, fitPlatt } from "../model/platt.js";
 import { brierSkillScore } from "./probabilistic.js";
 
-export interface CalibratedIndexResult {
+interface CalibratedIndexResult {
   n: number;
   brierSkill: number;
   /** one-sided: always-up has the lower Brier loss */

@@ -6,7 +6,7 @@ import {
   toBinary,
 } from "../../core/series.js";
 
-export interface ReliabilityBin {
+interface ReliabilityBin {
   /** Bin covers [lower, upper); the last bin also includes 1. */
   lower: number;
   upper: number;
@@ -17,7 +17,7 @@ export interface ReliabilityBin {
   observedFrequency: number;
 }
 
-export interface ReliabilityTable {
+interface ReliabilityTable {
   bins: ReliabilityBin[];
   /** Σ_k (n_k / N) |observed_k − predicted_k| over non-empty bins (Naeini et al. 2015, ECE). */
   expectedCalibrationError: number;

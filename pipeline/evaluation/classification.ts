@@ -11,9 +11,9 @@ import {
  * Decision rule: predict up when p ≥ threshold (default 0.5); a tie at exactly 0.5 counts as up,
  * matching a long/flat strategy that goes long unless the model leans down.
  */
-export const DEFAULT_THRESHOLD = 0.5;
+const DEFAULT_THRESHOLD = 0.5;
 
-export interface ConfusionMatrix {
+interface ConfusionMatrix {
   /** actual up, predicted up */
   truePositive: number;
   /** actual down, predicted up */
@@ -100,7 +100,7 @@ export function matthewsCorrelationOf(m: ConfusionMatrix): number {
   return denominator === 0 ? 0 : (tp * tn - fp * fn) / denominator;
 }
 
-export interface ClassificationMetrics {
+interface ClassificationMetrics {
   confusion: ConfusionMatrix;
   accuracy: number;
   balancedAccuracy: number;

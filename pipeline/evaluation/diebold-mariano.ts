@@ -2,14 +2,14 @@ import { studentTCdf, studentTSurvival } from "./distributions.js";
 import type { Series } from "../../core/series.js";
 import { assertSameLength, mean } from "../../core/series.js";
 
-export type ErrorLoss = "squared" | "absolute";
+type ErrorLoss = "squared" | "absolute";
 
-export interface DieboldMarianoOptions {
+interface DieboldMarianoOptions {
   /** Forecast horizon h ≥ 1: autocovariances of d up to lag h−1 enter the variance. */
   horizon?: number;
 }
 
-export interface DieboldMarianoResult {
+interface DieboldMarianoResult {
   n: number;
   horizon: number;
   /** d̄ = mean of L(e1_t) − L(e2_t); negative means model 1 had the smaller loss. */

@@ -72,7 +72,7 @@ const recordSchema = z.object({
   update: cardUpdateSchema,
 });
 
-export const recordPath = paths.evaluationRecord;
+const recordPath = paths.evaluationRecord;
 
 export async function writeRecord(
   artifactsDir: string,

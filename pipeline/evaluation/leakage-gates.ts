@@ -140,7 +140,7 @@ export function randomWalkBars(days: number, seed: number): Bar[] {
   return bars;
 }
 
-export function randomWalkDataset(symbols: number, days: number, seed: number): LabelledRows {
+function randomWalkDataset(symbols: number, days: number, seed: number): LabelledRows {
   const parts = [];
   const closes = new Map<string, CloseSeries>();
   for (let s = 0; s < symbols; s++) {

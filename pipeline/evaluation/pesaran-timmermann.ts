@@ -2,7 +2,7 @@ import { normalSurvival } from "./distributions.js";
 import type { BinarySeries } from "../../core/series.js";
 import { assertNonEmpty, assertSameLength, toBinary } from "../../core/series.js";
 
-export interface PesaranTimmermannResult {
+interface PesaranTimmermannResult {
   n: number;
   /** P̂: share of days whose direction was predicted correctly. */
   successRatio: number;

@@ -7,10 +7,10 @@ import {
 } from "../../core/series.js";
 
 /** Log-loss clips probabilities to [ε, 1−ε] so a confident miss costs ln(1e15) ≈ 34.5, not ∞. */
-export const LOG_LOSS_EPSILON = 1e-15;
+const LOG_LOSS_EPSILON = 1e-15;
 
 /** A reference forecast: one constant probability (e.g. the training up-rate) or one per day. */
-export type ReferenceProbability = number | Series;
+type ReferenceProbability = number | Series;
 
 function referenceSeries(reference: ReferenceProbability, n: number): Series {
   return typeof reference === "number" ? new Float64Array(n).fill(reference) : reference;

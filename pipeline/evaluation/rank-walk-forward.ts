@@ -16,7 +16,7 @@ import { planFolds, tradingCalendar, type WalkForwardConfig } from "./walk-forwa
 
 export const RANKING_BASELINES = ["ridge", "reversal-5d", "momentum-60d"] as const;
 /** the ridge penalty, relative to the row count (not tuned: a baseline) */
-export const RIDGE_LAMBDA = 0.01;
+const RIDGE_LAMBDA = 0.01;
 
 const ROC_5 = FEATURE_NAMES.indexOf("roc_5");
 const ROC_60 = FEATURE_NAMES.indexOf("roc_60");
@@ -61,7 +61,7 @@ function gatherMatrix(x: Float32Array, k: number, rows: ArrayLike<number>): Floa
 }
 
 /** The per-day processed features and label of every row (each a function of its own day). */
-export function rankingPanel(data: LabelledRows, isMemberSymbol: (symbol: number) => boolean) {
+function rankingPanel(data: LabelledRows, isMemberSymbol: (symbol: number) => boolean) {
   const isMemberRow = (r: number) => isMemberSymbol(data.symbolIndex[r]!);
   return {
     isMemberRow,
@@ -71,7 +71,7 @@ export function rankingPanel(data: LabelledRows, isMemberSymbol: (symbol: number
 }
 
 /** Inputs of the recipe for some rows, the raw part standardised with a scaler of train rows. */
-export function recipeInputsFor(
+function recipeInputsFor(
   recipe: RankerRecipe,
   data: LabelledRows,
   crossSection: Float32Array,

@@ -6,9 +6,9 @@ import type { LeakageGate, RankingMetrics } from "../../core/contracts.js";
 import { MIN_SCORE_SPREAD } from "./ranking-summary.js";
 
 /** share of test days on which the scores must vary across the members */
-export const MIN_VARYING_DAY_SHARE = 0.95;
+const MIN_VARYING_DAY_SHARE = 0.95;
 /** fewer members than this cannot show a ranking's worth: the gates say so and do not judge */
-export const MIN_MEMBERS_TO_JUDGE = 10;
+const MIN_MEMBERS_TO_JUDGE = 10;
 
 function notJudged(name: string, ranking: RankingMetrics): LeakageGate | null {
   if (ranking.members >= MIN_MEMBERS_TO_JUDGE) return null;

@@ -28,8 +28,8 @@ import { summarizeTopk, topMinusBottom, topkDropoutBacktest } from "./topk-backt
 
 /** a day's scores "vary" when their cross-sectional std is above this (label units: std 1) */
 export const MIN_SCORE_SPREAD = 1e-3;
-export const TOPK = { k: 5, nDrop: 2 } as const;
-export const COSTS_BPS = [5, 10, 20] as const;
+const TOPK = { k: 5, nDrop: 2 } as const;
+const COSTS_BPS = [5, 10, 20] as const;
 
 export interface RankingInputs {
   rank: RankWalkForwardResult;
@@ -268,10 +268,4 @@ export function summarizeRanking(inputs: RankingInputs): RankingMetrics {
     backtest: backtests(inputs, score),
     memberProbability: memberProbabilityOnLaterFolds(inputs),
   };
-}
-
-/** The rolling 60-session rank IC of a model's walk-forward scores (for the charts). */
-export function rollingIc(rank: RankWalkForwardResult, model: string) {
-  return summarizeIc(dailyRankIc(rank.dates, rank.scores[model]!, rank.ret, MIN_MEMBERS_PER_DAY))
-    .rolling;
 }

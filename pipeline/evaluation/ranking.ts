@@ -10,7 +10,7 @@ import { assertSameLength } from "../../core/series.js";
  */
 
 /** A run of rows [start, end) sharing one date. */
-export interface DayRange {
+interface DayRange {
   date: string;
   start: number;
   end: number;
@@ -126,7 +126,7 @@ export function dailyRankIc(
   return { dates: outDates, ic: Float64Array.from(ic) };
 }
 
-export interface IcYear {
+interface IcYear {
   year: string;
   days: number;
   mean: number;
@@ -134,7 +134,7 @@ export interface IcYear {
   t: number;
 }
 
-export interface IcSummary {
+interface IcSummary {
   days: number;
   mean: number;
   /** Sample standard deviation (n − 1). */
@@ -215,7 +215,7 @@ export function summarizeIc(daily: DailySeries, rollingWindow = 60): IcSummary {
   };
 }
 
-export interface QuantileReturn {
+interface QuantileReturn {
   /** 1 = lowest scores. */
   quantile: number;
   /** Mean over days of the day's mean outcome in this quantile; NaN if it was never filled. */

@@ -4,7 +4,7 @@
  * processed features.
  */
 
-export interface RidgeFit {
+interface RidgeFit {
   weights: Float64Array;
   intercept: number;
 }

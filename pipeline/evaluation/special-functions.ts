@@ -118,7 +118,7 @@ function upperGammaContinuedFraction(a: number, x: number): number {
 }
 
 /** Regularized upper incomplete gamma Q(a, x) = Γ(a, x) / Γ(a), for a > 0, x ≥ 0. */
-export function regularizedUpperGamma(a: number, x: number): number {
+function regularizedUpperGamma(a: number, x: number): number {
   if (!(a > 0) || !(x >= 0)) return Number.NaN;
   if (x === 0) return 1;
   if (x === Infinity) return 0;

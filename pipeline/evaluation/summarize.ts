@@ -82,7 +82,7 @@ function modelMetrics(rows: ScopeRows, model: ModelName): ModelMetrics {
   };
 }
 
-export interface ConformalRun {
+interface ConformalRun {
   level: number;
   lower: Float64Array;
   upper: Float64Array;
@@ -138,7 +138,7 @@ export function conformalIntervals(
   };
 }
 
-export interface BacktestRun {
+interface BacktestRun {
   costBps: number;
   strategy: Performance;
   buyAndHold: Performance;

@@ -12,7 +12,7 @@ import { dayRanges } from "./ranking.js";
  * broken by the smaller symbol id, and sums run in a fixed order.
  */
 
-export interface TopkOptions {
+interface TopkOptions {
   /** Number of names held, each with weight 1/k. */
   k: number;
   /** Most names replaced in one day. */
@@ -21,7 +21,7 @@ export interface TopkOptions {
   costBps: number;
 }
 
-export interface TopkResult {
+interface TopkResult {
   dates: string[];
   /** Daily simple return net of costs. */
   portfolio: Float64Array;
@@ -156,7 +156,7 @@ export function topkDropoutBacktest(
   };
 }
 
-export interface TopkSummary {
+interface TopkSummary {
   /** E_n^(252/n) − 1 of the net portfolio, E compounding the daily returns from 1. */
   annualReturn: number;
   benchmarkAnnualReturn: number;

@@ -18,7 +18,7 @@ export const MODEL_NAMES = [
 ] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export const LOGISTIC_OVERRIDES = { learningRate: 0.01, batchSize: 4096 } as const;
+const LOGISTIC_OVERRIDES = { learningRate: 0.01, batchSize: 4096 } as const;
 
 export interface WalkForwardConfig {
   /** trading dates per fold; the models are refitted before each fold */

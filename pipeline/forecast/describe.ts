@@ -2,7 +2,7 @@
  * Words for a forecast: the next session's date, a confidence level from the calibrated
  * probability, a risk level from volatility against its own history, and one plain sentence.
  */
-export type Level = "low" | "medium" | "high";
+type Level = "low" | "medium" | "high";
 
 /** The next weekday after `date`; exchange holidays are not known here, so it may be one. */
 export function nextWeekday(date: string): string {

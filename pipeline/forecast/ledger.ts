@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import { ledgerRowSchema, type LedgerRow } from "../../core/contracts.js";
 import { ArtifactError, writeFileAtomic } from "../../core/store.js";
 
-export const LEDGER_COLUMNS = [
+const LEDGER_COLUMNS = [
   "publishedAt",
   "modelVersion",
   "symbol",

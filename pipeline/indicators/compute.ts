@@ -34,7 +34,7 @@ export interface FeatureMatrix {
   columns: Float64Array[];
 }
 
-export type FeatureColumns = Record<FeatureName, Float64Array>;
+type FeatureColumns = Record<FeatureName, Float64Array>;
 
 export class FeatureInputError extends Error {
   constructor(message: string) {

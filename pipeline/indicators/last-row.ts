@@ -18,7 +18,7 @@ import {
 } from "./compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, type FeatureName } from "./registry.js";
 
-export interface LastFeatureRow {
+interface LastFeatureRow {
   date: string;
   /** the 45 features of the last bar, in FEATURE_NAMES order */
   values: Float64Array;

@@ -29,10 +29,10 @@ export interface TalibPrices {
   logReturn: number[];
 }
 
-export type TalibSeries = keyof TalibPrices;
+type TalibSeries = keyof TalibPrices;
 
 /** TA-Lib outputs of every shared call, each placed at its bar index (NaN where TA-Lib has none). */
-export interface TalibResults {
+interface TalibResults {
   get(id: string, output?: string): Float64Array;
 }
 
@@ -42,7 +42,7 @@ export interface Tolerance {
   absolute: number;
 }
 
-export interface TalibFeatureMapping {
+interface TalibFeatureMapping {
   feature: FeatureName;
   /** the feature's value on bar t computed from TA-Lib outputs */
   value(t: number, talib: TalibResults, prices: TalibPrices): number;
@@ -50,7 +50,7 @@ export interface TalibFeatureMapping {
   excluded?(t: number, talib: TalibResults, prices: TalibPrices): boolean;
 }
 
-export interface TalibSharedCall {
+interface TalibSharedCall {
   /** unique key, e.g. "SMA_20" */
   id: string;
   /** TA-Lib function name */

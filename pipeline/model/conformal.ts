@@ -13,9 +13,9 @@ import { assertSameLength } from "../../core/series.js";
  *   |mean(err) − α| ≤ (max(α_1, 1 − α_1) + γ) / (γT) (their Proposition 4.1).
  */
 
-export type UnboundedWidth = "infinite" | "maxScore";
+type UnboundedWidth = "infinite" | "maxScore";
 
-export interface IntervalForecasts {
+interface IntervalForecasts {
   lower: Float64Array;
   upper: Float64Array;
   /** 1 when lower_t ≤ y_t ≤ upper_t. */
@@ -28,12 +28,12 @@ export interface IntervalForecasts {
   unboundedCount: number;
 }
 
-export interface AdaptiveConformalResult extends IntervalForecasts {
+interface AdaptiveConformalResult extends IntervalForecasts {
   /** α_t used to build the interval at t (before seeing y_t). */
   alphaPath: Float64Array;
 }
 
-export interface AdaptiveConformalOptions {
+interface AdaptiveConformalOptions {
   /** Target miscoverage α in (0, 1), e.g. 0.2, 0.1, 0.05. */
   alpha: number;
   /** Step size γ > 0 (Gibbs & Candès use 0.005). */

@@ -12,7 +12,7 @@ export const MIN_MEMBERS_PER_DAY = 3;
 const STD_FLOOR = 1e-12;
 
 /** Row indices grouped by date, dates ascending; rows keep their order inside a date. */
-export function rowsByDate(dates: readonly string[]): { date: string; rows: number[] }[] {
+function rowsByDate(dates: readonly string[]): { date: string; rows: number[] }[] {
   const groups = new Map<string, number[]>();
   dates.forEach((d, i) => {
     const g = groups.get(d);
@@ -70,7 +70,7 @@ export function crossSectionalZ(
 }
 
 /** Average ranks (0-based) of the values, ties sharing the mean of their positions. */
-export function averageRanks(values: readonly number[]): Float64Array {
+function averageRanks(values: readonly number[]): Float64Array {
   const order = values.map((_, i) => i).sort((a, b) => values[a]! - values[b]!);
   const ranks = new Float64Array(values.length);
   for (let i = 0; i < order.length;) {

@@ -52,7 +52,7 @@ export interface PooledDataset {
   dropped: DatasetDropCounts;
 }
 
-export interface DatasetOptions {
+interface DatasetOptions {
   /** a next bar further than this many calendar days away gives no target (default 10) */
   maxGapDays?: number;
 }

@@ -5,7 +5,7 @@ import * as tf from "@tensorflow/tfjs";
 import { RETURN_OUTPUT, UP_OUTPUT } from "./networks.js";
 import { transform, type Scaler } from "./scaler.js";
 
-export interface RawOutputs {
+interface RawOutputs {
   /** the `ret` head, in units of returnScale; null for a model without it (logistic) */
   ret: Float32Array | null;
   up: Float32Array;

@@ -4,7 +4,7 @@
  * forecasts (Platt scaling with the ranker's score as a second input).
  */
 const clip = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
-export const logit = (p: number) => Math.log(clip(p) / (1 - clip(p)));
+const logit = (p: number) => Math.log(clip(p) / (1 - clip(p)));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 export interface MemberProbabilityFit {

@@ -47,7 +47,7 @@ export class SeededDropout extends tf.layers.Layer {
 }
 tf.serialization.registerClass(SeededDropout);
 
-export interface MlpOptions {
+interface MlpOptions {
   seed: number;
   inputSize?: number;
   hidden?: number[];
@@ -55,7 +55,7 @@ export interface MlpOptions {
   l2?: number;
 }
 
-export interface LogisticOptions {
+interface LogisticOptions {
   seed: number;
   inputSize?: number;
   l2?: number;

@@ -6,7 +6,7 @@ const clip = (p: number) => Math.min(1 - 1e-6, Math.max(1e-6, p));
 const logit = (p: number) => Math.log(clip(p) / (1 - clip(p)));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-export interface PlattScaling {
+interface PlattScaling {
   a: number;
   b: number;
 }

@@ -11,8 +11,8 @@ import { SeededDropout } from "./networks.js";
 import { permutation } from "./train.js";
 import type { RankerRecipe } from "./recipe.js";
 
-export const SCORE_OUTPUT = "score";
-export const RANKER_INPUT = "ranker_features";
+const SCORE_OUTPUT = "score";
+const RANKER_INPUT = "ranker_features";
 
 /** One branch: inputs -> [dense relu -> dropout]* -> linear score (no hidden layers: linear). */
 function buildBranch(recipe: RankerRecipe, inputSize: number, seed: number, tag: string) {
@@ -95,7 +95,7 @@ async function fitBranch(
   }
 }
 
-export interface TrainedRanker {
+interface TrainedRanker {
   model: tf.LayersModel;
   rows: number;
   durationMs: number;

@@ -7,9 +7,9 @@ import * as tf from "@tensorflow/tfjs";
 // Registers the custom layers a saved topology may name.
 import "./networks.js";
 
-export const WEIGHTS_FILE = "weights.bin";
+const WEIGHTS_FILE = "weights.bin";
 
-export interface ModelArtifactsBytes {
+interface ModelArtifactsBytes {
   modelJson: string;
   weights: Uint8Array;
 }

@@ -4,7 +4,7 @@
  * overlapping indicator windows, the same information) on both sides and flatters every epoch.
  */
 
-export interface DateSplit {
+interface DateSplit {
   /** row indices of the fitting block, ascending */
   train: Int32Array;
   /** row indices of the early-stopping block, ascending */

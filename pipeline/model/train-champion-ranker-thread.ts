@@ -16,7 +16,7 @@ export interface RankerFitInit {
   seed: number;
 }
 
-export type ChampionRankerFit = Awaited<ReturnType<typeof trainChampionRanker>>;
+type ChampionRankerFit = Awaited<ReturnType<typeof trainChampionRanker>>;
 
 /** Starts the fit; `data` must be the labelled rows of `init.workDir`'s model inputs. */
 export function startChampionRankerFit(

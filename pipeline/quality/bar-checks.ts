@@ -3,7 +3,7 @@ import type { Bar } from "../../core/contracts.js";
 import type { Finding } from "./findings.js";
 
 /** Relative slack for float noise (Yahoo's prices are float32 values printed as float64). */
-export const RELATIVE_TOLERANCE = 1e-9;
+const RELATIVE_TOLERANCE = 1e-9;
 
 export function nearlyEqual(a: number, b: number): boolean {
   return Math.abs(a - b) <= RELATIVE_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));

@@ -8,9 +8,9 @@ import { isFlatZeroVolume } from "./bar-checks.js";
 import { formatMove, formatPrice, type Finding } from "./findings.js";
 
 /** A bad tick lasts one or two rows before the price is back. */
-export const MAX_SPIKE_ROWS = 2;
+const MAX_SPIKE_ROWS = 2;
 
-export interface MovesResult {
+interface MovesResult {
   kept: number[];
   findings: Finding[];
   jumps: JumpWarning[];

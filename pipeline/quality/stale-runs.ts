@@ -8,7 +8,7 @@ import { isFlatZeroVolume, nearlyEqual } from "./bar-checks.js";
 import { formatMove, formatPrice, type Finding } from "./findings.js";
 
 /** About one year of NSE sessions. */
-export const DISCONNECTING_RUN_ROWS = 250;
+const DISCONNECTING_RUN_ROWS = 250;
 
 interface Run {
   /** positions in `candidates` */

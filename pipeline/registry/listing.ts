@@ -3,7 +3,7 @@
  */
 import { listVersions, readAliases, readCard } from "./store.js";
 
-export interface RegistryRow {
+interface RegistryRow {
   version: number;
   aliases: string[];
   createdAt: string;

@@ -8,14 +8,14 @@
  */
 import type { LeakageGate, ModelCard, PromotionDecision } from "../../core/contracts.js";
 
-export interface PromotionPolicy {
+interface PromotionPolicy {
   /** the candidate's Brier skill must reach the champion's plus this */
   minBrierSkillGain: number;
   /** p-value below which "always-up is better" counts as significant and blocks promotion */
   significance: number;
 }
 
-export interface CandidateEvidence {
+interface CandidateEvidence {
   gates: readonly LeakageGate[];
   /** Brier skill against the constant up-rate on the index test days */
   brierSkill: number;

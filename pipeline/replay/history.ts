@@ -40,7 +40,7 @@ const isIsoDate = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
  * place only when their date is known to be on or before the cut (a line with an unreadable
  * date is kept, as `ingest --to` keeps it); they never become bars either way.
  */
-export function cutParsed(parsed: ParsedPriceCsv, date: string): ParsedPriceCsv {
+function cutParsed(parsed: ParsedPriceCsv, date: string): ParsedPriceCsv {
   const bars: Bar[] = [];
   const rawLines: string[] = [];
   parsed.bars.forEach((bar, i) => {

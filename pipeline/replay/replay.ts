@@ -45,9 +45,9 @@ import { FeatureSource, trainReplayModel } from "./train-model.js";
 import { paths } from "../../core/artifact-layout.js";
 
 /** Sessions of feature rows the first retraining needs beyond the indicators' warm-up. */
-export const MIN_TRAINING_SESSIONS = 250;
+const MIN_TRAINING_SESSIONS = 250;
 
-export interface ReplayOptions {
+interface ReplayOptions {
   /** forecast worker threads; 0 forecasts in the main thread (default: the CPU count, at most 4) */
   workers?: number;
 }
@@ -127,7 +127,7 @@ async function tradingCalendar(
 }
 
 /** The replayed days, or a usage error naming what is wrong with --from and --to. */
-export function replayDays(
+function replayDays(
   calendar: readonly string[],
   label: string,
   from: string,

@@ -21,7 +21,7 @@ import { MODEL_NAME, nextVersion, writeVersion, type StoredModel } from "../regi
 import { upperBound, validatedUpTo, type SymbolHistory } from "./history.js";
 
 /** Distinct dates of held-out forecasts behind the conformal scores and the calibration. */
-export const CONFORMAL_DATES = 250;
+const CONFORMAL_DATES = 250;
 const NOMINAL_ALPHAS = { "0.8": 0.2, "0.9": 0.1, "0.95": 0.05 };
 const VOL_INDEX = FEATURE_NAMES.indexOf("vol_20");
 
@@ -81,7 +81,7 @@ export class FeatureSource {
   }
 }
 
-export interface RetrainInput {
+interface RetrainInput {
   /** the retrain day R: bars dated up to R are known */
   at: string;
   /** the last replayed day this model forecasts from */
@@ -90,7 +90,7 @@ export interface RetrainInput {
   snapshots: { history: SymbolHistory; bars: Bar[] }[];
 }
 
-export interface RetrainResult {
+interface RetrainResult {
   stored: StoredModel;
   trained: Omit<TrainedNetwork, "model">;
   /** symbols whose features were recomputed because validation at R differed */

@@ -11,13 +11,12 @@ import { ArtifactError, readJson } from "../../core/store.js";
 import { paths } from "../../core/artifact-layout.js";
 import { readAliases, readCard } from "../registry/store.js";
 
-export const NO_CHAMPION_MESSAGE =
-  "no champion yet: run `npm start` (or `npm run pipeline -- run`) first";
+const NO_CHAMPION_MESSAGE = "no champion yet: run `npm start` (or `npm run pipeline -- run`) first";
 
-export const evaluationMetricsPath = (artifactsDir: string, version: number) =>
+const evaluationMetricsPath = (artifactsDir: string, version: number) =>
   join(paths.evaluationDir(artifactsDir, version), "metrics.json");
 
-export interface ChampionEvaluation {
+interface ChampionEvaluation {
   card: ModelCard;
   metrics: EvaluationMetrics;
   metricsPath: string;

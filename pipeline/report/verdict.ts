@@ -5,21 +5,21 @@
 import type { EvaluationMetrics, ModelMetrics } from "../../core/contracts.js";
 import { percent, pValue } from "./format.js";
 
-export const SIGNIFICANCE = 0.05;
+const SIGNIFICANCE = 0.05;
 /** the cost level the strategy is judged at */
-export const VERDICT_COST_BPS = 10;
+const VERDICT_COST_BPS = 10;
 export const NETWORK = "mlp";
-export const ALWAYS_UP = "always-up";
+const ALWAYS_UP = "always-up";
 const LEVEL = `${SIGNIFICANCE * 100}%`;
 /** the return baselines the network must beat under Diebold-Mariano */
-export const RETURN_BASELINES = ["zero-return", "historical-mean"] as const;
+const RETURN_BASELINES = ["zero-return", "historical-mean"] as const;
 /** strategy names as the evaluate stage writes them (pipeline/evaluation/summarize.ts) */
-export const LONG_FLAT = "mlp long/flat";
-export const BUY_AND_HOLD = "buy-and-hold";
+const LONG_FLAT = "mlp long/flat";
+const BUY_AND_HOLD = "buy-and-hold";
 
 type Scope = EvaluationMetrics["scopes"][string];
 
-export interface VerdictCheck {
+interface VerdictCheck {
   scope: string;
   /** short name of what was tested, for the bottom line */
   name: string;
@@ -107,7 +107,7 @@ function backtestCheck(scope: string, summary: Scope): VerdictCheck | null {
   };
 }
 
-export function verdictChecks(scope: string, summary: Scope): VerdictCheck[] {
+function verdictChecks(scope: string, summary: Scope): VerdictCheck[] {
   const mlp = networkOf(summary);
   if (!mlp) return [];
   const checks: (VerdictCheck | null)[] = [

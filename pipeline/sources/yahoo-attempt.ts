@@ -14,11 +14,11 @@ import { chartToDailyRows, type YahooDailyRow } from "./yahoo-rows.js";
 export type FailureKind =
   "not-found" | "rate-limited" | "server-error" | "timeout" | "network" | "malformed" | "deadline";
 
-export type AttemptOutcome =
+type AttemptOutcome =
   | { ok: true; rows: YahooDailyRow[] }
   | { ok: false; kind: FailureKind; error: string; retryable: boolean; retryAfterMs?: number };
 
-export interface AttemptRequest {
+interface AttemptRequest {
   symbol: string;
   range: { from: string; to?: string };
   period1: Date;

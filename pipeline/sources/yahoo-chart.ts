@@ -33,7 +33,7 @@ export type SymbolFetchResult =
   | { symbol: string; ok: true; bars: YahooDailyRow[]; attempts: number }
   | { symbol: string; ok: false; error: string; kind: FailureKind; attempts: number };
 
-export interface DailyBarsRequest {
+interface DailyBarsRequest {
   symbol: string;
   /** first exchange-local date wanted, inclusive */
   from: string;

@@ -32,7 +32,7 @@ const chartSchema = z.object({
   }),
 });
 
-export type ChartRowsResult = { ok: true; rows: YahooDailyRow[] } | { ok: false; error: string };
+type ChartRowsResult = { ok: true; rows: YahooDailyRow[] } | { ok: false; error: string };
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = ["chart.result[0]", ...issue.path.map(String)].join(".");

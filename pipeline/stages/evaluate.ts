@@ -200,7 +200,7 @@ export function walkForwardConfig(config: Parameters<typeof trainOptions>[0]): W
  * index and a few members), so a small batch gives enough steps. The canary does not use it:
  * it must show that the production recipe itself would learn a leak (canaryConfig).
  */
-export function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
+function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
   return {
     ...config,
     lastFolds: 2,
@@ -210,7 +210,7 @@ export function gateConfig(config: WalkForwardConfig): WalkForwardConfig {
 }
 
 /** The canary's run: the production training options on every row, the last two folds. */
-export function canaryConfig(config: WalkForwardConfig): WalkForwardConfig {
+function canaryConfig(config: WalkForwardConfig): WalkForwardConfig {
   return { ...config, lastFolds: 2, networkOnly: true };
 }
 

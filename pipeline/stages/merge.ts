@@ -27,7 +27,7 @@ import { writeFeatureArtifacts } from "./features.js";
 import { paths } from "../../core/artifact-layout.js";
 
 /** The shard folders of one complete split, in shard order; a clear error if any is missing. */
-export async function shardDirs(artifactsDir: string): Promise<string[]> {
+async function shardDirs(artifactsDir: string): Promise<string[]> {
   const root = paths.shardsDir(artifactsDir);
   const names = existsSync(root) ? await readdir(root) : [];
   const found = names

@@ -22,7 +22,7 @@ const recipesFile = (name: string) => fileURLToPath(new URL(`../recipes/${name}`
  * Writes the chosen recipe to pipeline/recipes/champion.json and the leaderboard that chose it
  * to pipeline/recipes/leaderboard.md, for review in a pull request like any config change.
  */
-export async function adopt(board: Leaderboard, recipes: readonly RankerRecipe[]): Promise<void> {
+async function adopt(board: Leaderboard, recipes: readonly RankerRecipe[]): Promise<void> {
   const chosen = recipes.find((r) => r.name === board.chosen);
   if (!chosen) throw new Error(`the chosen recipe "${board.chosen}" is not in the zoo`);
   // number arrays on one line, as prettier writes them, so the reviewed file passes its check

@@ -15,7 +15,7 @@ import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
 import type { RankerRecipe } from "../model/recipe.js";
 import { fixed, markdownTable, percent, type Column } from "../report/format.js";
 
-export interface IcFigures {
+interface IcFigures {
   days: number;
   mean: number;
   icir: number;

@@ -14,7 +14,7 @@ import { isEnvFile } from "../secrets/patterns.js";
 import { renderReadme, type Target } from "./front-matter.js";
 import { servingBundleFiles } from "./serving-bundle.js";
 
-export interface AssembleOptions {
+interface AssembleOptions {
   target: Target;
   repoDir: string;
   artifactsDir: string;
@@ -34,7 +34,7 @@ The dashboard and the JSON API (\`/api/forecast\`, \`/api/predict\`, \`/api/mode
 \`/readyz\`) of sensex-mlops, built from \`Dockerfile\` with the champion model baked in.`;
 
 /** Repository paths copied into the docker Space (the build context of Dockerfile.serving). */
-export const DOCKER_SOURCES = [
+const DOCKER_SOURCES = [
   "package.json",
   "package-lock.json",
   "tsconfig.json",

@@ -4,11 +4,11 @@
  */
 export type Target = "docker" | "static";
 
-export const APP_PORT = 7860;
+const APP_PORT = 7860;
 /** Hugging Face rejects a Space whose short_description is longer */
-export const SHORT_DESCRIPTION_MAX = 60;
+const SHORT_DESCRIPTION_MAX = 60;
 
-export function spaceFrontMatter(target: Target): Record<string, string | number> {
+function spaceFrontMatter(target: Target): Record<string, string | number> {
   return {
     title: "SENSEX next-day forecast",
     emoji: "📈",

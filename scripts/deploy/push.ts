@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { HubApiError, commit, listFiles, type CommitOperation } from "@huggingface/hub";
 import { listTree } from "./tree.js";
 
-export interface PushOptions {
+interface PushOptions {
   dir: string;
   space: string;
   token: string;
@@ -17,7 +17,7 @@ export interface PushOptions {
   title?: string;
 }
 
-export interface PushResult {
+interface PushResult {
   uploaded: string[];
   deleted: string[];
   commit: string | null;

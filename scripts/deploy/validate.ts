@@ -11,7 +11,7 @@ import { frontMatterProblems, type Target } from "./front-matter.js";
 import { servingBundleFiles } from "./serving-bundle.js";
 import { listTree, type TreeFile } from "./tree.js";
 
-export const REQUIRED_FILES: Record<Target, readonly string[]> = {
+const REQUIRED_FILES: Record<Target, readonly string[]> = {
   static: ["README.md", "index.html"],
   docker: [
     "README.md",
@@ -29,7 +29,7 @@ export const REQUIRED_FILES: Record<Target, readonly string[]> = {
 /** Default size limit of a Space folder (Hugging Face stores files over 10 MB through Xet/LFS). */
 export const DEFAULT_MAX_BYTES = 300 * 1024 * 1024;
 
-export interface Validation {
+interface Validation {
   files: TreeFile[];
   totalBytes: number;
   problems: string[];

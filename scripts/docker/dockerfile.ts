@@ -43,7 +43,7 @@ export function parseInstructions(text: string): Instruction[] {
   return result;
 }
 
-export function parseStages(text: string): Stage[] {
+function parseStages(text: string): Stage[] {
   const stages: Stage[] = [];
   for (const instruction of parseInstructions(text)) {
     if (instruction.keyword === "FROM") {

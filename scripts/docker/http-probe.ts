@@ -14,7 +14,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export interface Probe {
+interface Probe {
   status: number;
   body: string;
 }

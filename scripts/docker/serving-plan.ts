@@ -13,7 +13,7 @@ import {
   type Stage,
 } from "./dockerfile.js";
 
-export interface ServingPlan {
+interface ServingPlan {
   stages: Stage[];
   runtime: Stage;
   copies: CopyInstruction[];

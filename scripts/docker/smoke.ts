@@ -16,7 +16,7 @@ import { instructionsOf, parseCopy, type Stage } from "./dockerfile.js";
 import { freePort, get, waitFor200 } from "./http-probe.js";
 import { servingPlan, stageNamed } from "./serving-plan.js";
 
-export interface SmokeOptions {
+interface SmokeOptions {
   repoDir: string;
   dockerfile?: string;
   /** the artifacts the build stage would extract the bundle from */
@@ -28,7 +28,7 @@ export interface SmokeOptions {
   log?: (line: string) => void;
 }
 
-export interface SmokeResult {
+interface SmokeResult {
   dir: string;
   port: number;
   readyz: string;

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export interface DocProblem {
+interface DocProblem {
   file: string;
   line: number;
   message: string;

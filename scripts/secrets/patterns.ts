@@ -3,7 +3,7 @@
  * matches a credential's own shape (a known prefix, a PEM header) or a secret-looking
  * assignment with a long literal value, so ordinary code and docs do not trip it.
  */
-export interface SecretPattern {
+interface SecretPattern {
   name: string;
   regex: RegExp;
   /** the value is an obvious placeholder (test fixtures, docs): not reported */
@@ -15,7 +15,7 @@ export interface SecretPattern {
 const MIXED = /(?=.*\d)(?=.*[A-Za-z])/;
 const PLACEHOLDER = /test|example|dummy|fake|placeholder|changeme|redacted|0123456789|x{6,}|\$\{/i;
 
-export const SECRET_PATTERNS: readonly SecretPattern[] = [
+const SECRET_PATTERNS: readonly SecretPattern[] = [
   { name: "private key", regex: /-----BEGIN [A-Z ]{0,24}PRIVATE KEY/ },
   { name: "Hugging Face token", regex: /\bhf_[A-Za-z0-9]{30,}\b/ },
   { name: "GitHub token", regex: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36,}\b/ },
@@ -43,7 +43,7 @@ export const SECRET_PATTERNS: readonly SecretPattern[] = [
   },
 ];
 
-export interface SecretFinding {
+interface SecretFinding {
   line: number;
   pattern: string;
 }

@@ -6,7 +6,7 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { findSecrets, isEnvFile } from "./patterns.js";
 
-export interface FileFinding {
+interface FileFinding {
   path: string;
   line: number;
   pattern: string;

@@ -10,7 +10,7 @@ import { dirname, join } from "node:path";
 import { git } from "./git.js";
 import { stateFiles } from "./state-files.js";
 
-export interface BranchRef {
+interface BranchRef {
   /** the repository folder (a clone with an `origin` remote) */
   repoDir: string;
   remote?: string;
@@ -26,7 +26,7 @@ an earlier commit. Do not edit by hand.
 `;
 
 /** True when the remote has the branch; false when it has not (the first run). */
-export function remoteHasBranch({ repoDir, remote = "origin", branch }: BranchRef): boolean {
+function remoteHasBranch({ repoDir, remote = "origin", branch }: BranchRef): boolean {
   const { status } = git(repoDir, ["ls-remote", "--exit-code", "--heads", remote, branch], [0, 2]);
   return status === 0;
 }

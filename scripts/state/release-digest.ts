@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const RELEASE_FILES = ["registry/aliases.json", "forecasts/latest.json"] as const;
+const RELEASE_FILES = ["registry/aliases.json", "forecasts/latest.json"] as const;
 
 export async function releaseDigest(artifactsDir: string): Promise<string> {
   const hash = createHash("sha256");

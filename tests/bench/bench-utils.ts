@@ -18,7 +18,7 @@ export function seconds(ms: number, digits = 2): string {
   return `${(ms / 1000).toFixed(digits)} s`;
 }
 
-export interface ProcessResult {
+interface ProcessResult {
   code: number | null;
   stdout: string;
   stderr: string;

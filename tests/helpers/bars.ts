@@ -2,7 +2,7 @@
 import type { Bar } from "../../core/contracts.js";
 import { createRng } from "../../core/random.js";
 
-export function isoDate(day: number): string {
+function isoDate(day: number): string {
   return new Date(Date.UTC(2000, 0, 1) + day * 86_400_000).toISOString().slice(0, 10);
 }
 

@@ -24,7 +24,7 @@ export type Fault =
   /** Yahoo's null bars: every value null on these dates */
   | { type: "null-prices"; dates: string[] };
 
-export interface FakeYahooOptions {
+interface FakeYahooOptions {
   /** folder of `<SYM>.csv` files; `^BSESN` is `BSESN.csv` */
   pricesDir: string;
   faults?: Record<string, Fault>;
@@ -59,7 +59,7 @@ const SESSION_OPEN_S = 9 * 3600 + 15 * 60;
 const barsCache = new Map<string, Bar[]>();
 
 /** 09:15 IST on `date`, as Yahoo stamps an Indian daily bar. */
-export function istOpenTimestamp(date: string): number {
+function istOpenTimestamp(date: string): number {
   return Date.parse(`${date}T00:00:00Z`) / 1000 + SESSION_OPEN_S - IST_OFFSET_S;
 }
 

@@ -23,7 +23,7 @@ export function weekdayDates(count: number, start = "2001-01-01"): string[] {
   return out;
 }
 
-export interface SyntheticOptions {
+interface SyntheticOptions {
   symbols: number;
   days: number;
   seed: number;

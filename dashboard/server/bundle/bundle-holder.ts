@@ -8,9 +8,9 @@ import { EventEmitter } from "node:events";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServingBundle } from "./serving-bundle.js";
 
-export type ReadinessStatus = "starting" | "loading" | "ready" | "failed";
+type ReadinessStatus = "starting" | "loading" | "ready" | "failed";
 
-export interface Readiness {
+interface Readiness {
   status: ReadinessStatus;
   /** why the server is not ready, or null when it is */
   reason: string | null;
@@ -18,7 +18,7 @@ export interface Readiness {
   loadedAt: string | null;
 }
 
-export interface SwapResult {
+interface SwapResult {
   previousModelVersion: number | null;
   bundle: ServingBundle;
   durationMs: number;
@@ -37,7 +37,7 @@ export type BundleLoader = (artifactsDir: string) => Promise<ServingBundle>;
 const loadLazily: BundleLoader = async (artifactsDir) =>
   (await import("./load-bundle.js")).loadServingBundle(artifactsDir);
 
-export interface BundleEvents {
+interface BundleEvents {
   loaded: [bundle: ServingBundle];
   refused: [reason: string];
 }

@@ -17,7 +17,7 @@ import type { Predictor, SymbolDescription } from "../../../pipeline/model/predi
 import { ForecastCache } from "../predict/forecast-cache.js";
 import { createSymbolIndex, type SymbolIndex } from "./symbol-index.js";
 
-export interface BundleParts {
+interface BundleParts {
   artifactsDir: string;
   aliases: Aliases;
   card: ModelCard;

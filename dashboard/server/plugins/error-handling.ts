@@ -45,7 +45,7 @@ function clientStatus(error: unknown): number | null {
 }
 
 /** The body of an error answer with a 4xx status, or null for a server fault. */
-export function clientErrorBody(error: unknown): { status: number; body: ErrorBody } | null {
+function clientErrorBody(error: unknown): { status: number; body: ErrorBody } | null {
   if (error instanceof ApiError) {
     return { status: error.statusCode, body: { error: error.code, message: error.message } };
   }
@@ -61,7 +61,7 @@ export function clientErrorBody(error: unknown): { status: number; body: ErrorBo
   return { status, body: { error: code, message } };
 }
 
-export function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   const known = clientErrorBody(error);
   if (known) return reply.code(known.status).send(known.body);
   request.log.error({ err: error }, "request failed");

@@ -19,7 +19,7 @@ async function htmlFiles(dir: string): Promise<string[]> {
   return found;
 }
 
-export function inlineScriptHashesOf(html: string): string[] {
+function inlineScriptHashesOf(html: string): string[] {
   const hashes: string[] = [];
   for (const [, attributes, body] of html.matchAll(INLINE_SCRIPT)) {
     if (/\bsrc\s*=/i.test(attributes ?? "") || !body) continue;

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { BundleHolder } from "../bundle/bundle-holder.js";
 import { RequestLatencyHistogram } from "./request-latency-histogram.js";
 
-export interface MetricsOptions {
+interface MetricsOptions {
   bundles: BundleHolder;
 }
 

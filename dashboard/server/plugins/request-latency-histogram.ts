@@ -14,13 +14,13 @@ interface Series {
 }
 
 /** One line of the exposition, as prom-client's registry reads it from a metric's get(). */
-export interface Sample {
+interface Sample {
   metricName: string;
   labels: Record<string, string | number>;
   value: number;
 }
 
-export interface HistogramSnapshot {
+interface HistogramSnapshot {
   name: string;
   help: string;
   type: "histogram";

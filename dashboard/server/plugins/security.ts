@@ -14,7 +14,7 @@ import fp from "fastify-plugin";
 import { ApiError } from "../api-error.js";
 import { helmetHeaders } from "./security-headers.js";
 
-export interface SecurityOptions {
+interface SecurityOptions {
   corsOrigins: readonly string[];
   /** CSP frame-ancestors sources: self, none or origins */
   frameAncestors: readonly string[];
@@ -24,7 +24,7 @@ export interface SecurityOptions {
 
 const KEYWORDS = new Set(["self", "none"]);
 
-export function cspSource(token: string): string {
+function cspSource(token: string): string {
   return KEYWORDS.has(token.toLowerCase()) ? `'${token.toLowerCase()}'` : token;
 }
 
@@ -36,7 +36,7 @@ export function parseList(text: string, separator: RegExp): string[] {
 }
 
 /** Paths whose answers are never rendered as a page: the JSON API, health and metrics. */
-export function isMachineAnswer(url: string): boolean {
+function isMachineAnswer(url: string): boolean {
   return (
     url.startsWith("/api/") ||
     url === "/healthz" ||

@@ -9,7 +9,7 @@ import { commonErrors, errorBodySchema, reloadResponseSchema } from "../api-sche
 import { BundleError } from "../bundle/bundle-error.js";
 import { ReloadInProgressError, type BundleHolder } from "../bundle/bundle-holder.js";
 
-export interface AdminOptions {
+interface AdminOptions {
   bundles: BundleHolder;
   token: string;
   rateLimit: { max: number; timeWindow: number };

@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyPluginAsync } from "fastify";
 
-export interface DashboardOptions {
+interface DashboardOptions {
   dir: string;
 }
 

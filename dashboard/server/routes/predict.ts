@@ -25,7 +25,7 @@ import { barsDigest } from "../predict/forecast-cache.js";
 import { csvToBody, multipartToBody } from "../predict/upload-body.js";
 import { servingBundle } from "./serve-json.js";
 
-export interface PredictOptions {
+interface PredictOptions {
   bundles: BundleHolder;
   bodyLimit: number;
   rateLimit: { max: number; timeWindow: number };

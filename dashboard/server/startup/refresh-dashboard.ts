@@ -11,12 +11,12 @@ import type { Config } from "../../../core/config.js";
 import type { Say } from "./refresh-pipeline.js";
 import { paths } from "../../../core/artifact-layout.js";
 
-export interface DashboardBuilder {
+interface DashboardBuilder {
   buildDashboard(): Promise<void>;
 }
 
 /** dashboard/build.ts, or null while it does not exist. */
-export async function importBuilder(): Promise<DashboardBuilder | null> {
+async function importBuilder(): Promise<DashboardBuilder | null> {
   // a specifier in a variable: the module may not exist when this file is type-checked
   const url = new URL("../../build.ts", import.meta.url);
   if (!existsSync(fileURLToPath(url))) return null;

@@ -13,7 +13,7 @@ import { StartupError } from "../entry-point.js";
 
 export type Say = (line: string) => void;
 
-export function summarizeRun(report: RunReport): string {
+function summarizeRun(report: RunReport): string {
   const ran = report.stages.filter((s) => s.status === "ran").map((s) => s.stage);
   const failed = report.stages.find((s) => s.status === "failed")?.stage;
   const seconds = (Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000;
