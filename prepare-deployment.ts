@@ -7,11 +7,11 @@
  */
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../core/config.js";
-import { assembleSpace } from "./deploy/assemble.js";
-import type { Target } from "./deploy/front-matter.js";
-import { PushError, pushSpace } from "./deploy/push.js";
-import { DEFAULT_MAX_BYTES, validateSpace } from "./deploy/validate.js";
+import { loadConfig } from "./core/config.js";
+import { assembleSpace } from "./scripts/deploy/assemble.js";
+import type { Target } from "./scripts/deploy/front-matter.js";
+import { PushError, pushSpace } from "./scripts/deploy/push.js";
+import { DEFAULT_MAX_BYTES, validateSpace } from "./scripts/deploy/validate.js";
 
 function fail(message: string, code = 1): never {
   console.error(`deploy:prepare: ${message}`);
