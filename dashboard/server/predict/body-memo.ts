@@ -4,11 +4,12 @@
  * bars and their digest (the forecast cache's key). The same bytes always parse, validate and
  * check to the same bars, so a client sending a series again (the dashboard, a retry) skips
  * JSON.parse of ~90 kB, the bar checks and the digest, and its forecast comes from the cache.
- * Bounded by a budget of bars (a body may carry up to 20,000); least recently used out first.
+ * Bounded by a count and a budget of bars (a body may carry up to 20,000; one without bars
+ * counts as one); least recently used out first.
  */
 import { createHash } from "node:crypto";
 import type { Bar } from "../../../core/contracts.js";
-import { getRecentlyUsed } from "./recently-used.js";
+import { LRUCache } from "lru-cache";
 
 export interface CheckedBars {
   /** the bundle settings the check used: a reloaded bundle may differ */
@@ -40,13 +41,18 @@ function barCount(parsed: unknown): number {
 }
 
 export class BodyMemo {
-  readonly #entries = new Map<string, MemoEntry>();
-  #bars = 0;
+  readonly #entries: LRUCache<string, MemoEntry>;
 
   constructor(
     readonly capacity = 16,
     readonly barBudget = 20_000,
-  ) {}
+  ) {
+    this.#entries = new LRUCache({
+      max: capacity,
+      maxSize: barBudget,
+      sizeCalculation: (entry) => Math.max(1, entry.bars),
+    });
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -57,7 +63,7 @@ export class BodyMemo {
   }
 
   get(digest: string): MemoEntry | undefined {
-    return getRecentlyUsed(this.#entries, digest);
+    return this.#entries.get(digest);
   }
 
   /** Keeps a successfully parsed body; returns its entry (not kept when over the budget). */
@@ -65,18 +71,7 @@ export class BodyMemo {
     const entry: MemoEntry = { parsed, bars: barCount(parsed) };
     if (entry.bars > this.barBudget) return entry;
     deepFreeze(parsed);
-    const previous = this.#entries.get(digest);
-    if (previous !== undefined) {
-      this.#entries.delete(digest);
-      this.#bars -= previous.bars;
-    }
     this.#entries.set(digest, entry);
-    this.#bars += entry.bars;
-    while (this.#entries.size > this.capacity || this.#bars > this.barBudget) {
-      const [oldest, dropped] = this.#entries.entries().next().value!;
-      this.#entries.delete(oldest);
-      this.#bars -= dropped.bars;
-    }
     return entry;
   }
 }

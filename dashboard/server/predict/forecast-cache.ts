@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import type { Bar, SymbolForecast } from "../../../core/contracts.js";
 import type { SymbolDescription } from "../../../pipeline/model/predictor.js";
-import { getRecentlyUsed } from "./recently-used.js";
+import { LRUCache } from "lru-cache";
 
 /**
  * The SHA-256 of every value of the bars: the numbers as their float64 bytes (no number to text
@@ -33,9 +33,11 @@ export function barsDigest(bars: readonly Bar[]): string {
 }
 
 export class ForecastCache {
-  readonly #entries = new Map<string, SymbolForecast>();
+  readonly #entries: LRUCache<string, SymbolForecast>;
 
-  constructor(readonly capacity = 1024) {}
+  constructor(readonly capacity = 1024) {
+    this.#entries = new LRUCache({ max: capacity });
+  }
 
   get size(): number {
     return this.#entries.size;
@@ -54,14 +56,10 @@ export class ForecastCache {
   }
 
   get(key: string): SymbolForecast | undefined {
-    return getRecentlyUsed(this.#entries, key);
+    return this.#entries.get(key);
   }
 
   set(key: string, forecast: SymbolForecast): void {
-    this.#entries.delete(key);
     this.#entries.set(key, Object.freeze(forecast));
-    if (this.#entries.size > this.capacity) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
   }
 }
