@@ -4,6 +4,7 @@
  * on the index from predictions.csv).
  */
 import { join } from "node:path";
+import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { evaluationMetricsSchema, isoDate, reliabilityBinSchema } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
@@ -34,13 +35,18 @@ const foldsSchema = z.array(
 
 /** A numeric CSV with a `date` column first: the header and the rows split into cells. */
 function parseCsv(text: string, path: string, required: readonly string[]) {
-  const [head, ...lines] = text.trimEnd().split(/\r?\n/);
-  const header = (head ?? "").split(",");
+  let cells: string[][];
+  try {
+    cells = parse(text, { bom: true, skip_empty_lines: true, relax_column_count: true });
+  } catch (error) {
+    throw new ArtifactError(`${path} is not a readable CSV: ${(error as Error).message}`);
+  }
+  const [header = [], ...lines] = cells;
   const missing = required.filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new ArtifactError(`${path} lacks column(s) ${missing.join(", ")}`);
   }
-  return { header, rows: lines.map((l) => l.split(",")) };
+  return { header, rows: lines };
 }
 
 function parseBacktest(text: string, path: string): ModelData["backtest"] {
