@@ -32,7 +32,7 @@ import {
   talibPrices,
   type TalibLike,
   type TalibPrices,
-} from "../../pipeline/indicators/talib-shared.js";
+} from "../oracles/talib-shared.js";
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { ingestedSymbols } from "../../pipeline/stages/validate.js";
 import { symbolFileName } from "../../pipeline/universe.js";

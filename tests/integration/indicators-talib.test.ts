@@ -17,7 +17,7 @@ import {
   talibPrices,
   type TalibLike,
   type Tolerance,
-} from "../../pipeline/indicators/talib-shared.js";
+} from "../oracles/talib-shared.js";
 
 const talib = createRequire(import.meta.url)("talib") as TalibLike;
 

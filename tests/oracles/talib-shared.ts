@@ -7,8 +7,8 @@
  * loads without it. Give talib plain arrays: it reads a Float64Array as garbage.
  */
 import type { Bar } from "../../core/contracts.js";
-import { NO_VOLUME } from "./compute.js";
-import type { FeatureName } from "./registry.js";
+import { NO_VOLUME } from "../../pipeline/indicators/compute.js";
+import type { FeatureName } from "../../pipeline/indicators/registry.js";
 
 /** The part of the `talib` module used here. */
 export interface TalibLike {
