@@ -22,10 +22,9 @@ import security, { parseList } from "./plugins/security.js";
 import { adminRoutes } from "./routes/admin.js";
 import { dashboardRoutes } from "./routes/dashboard.js";
 import { forecastRoutes } from "./routes/forecasts.js";
-import { bufferedStdout } from "./log-destination.js";
+import { stdoutLog } from "./log-destination.js";
 import { requestIds } from "./request-id.js";
 import { OneLineRequestLog } from "./request-log.js";
-import { lazyRequestLoggers } from "./request-logger.js";
 import { healthRoutes } from "./routes/health.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { modelRoutes } from "./routes/model.js";
@@ -76,11 +75,10 @@ function loggerOptions(config: Config, stream: LogStream | undefined) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const bufferedLog = options.logStream ? undefined : bufferedStdout();
+  const bufferedLog = options.logStream ? undefined : stdoutLog();
   const app = Fastify({
     logger: loggerOptions(config, options.logStream ?? bufferedLog?.stream),
     genReqId: requestIds(),
-    childLoggerFactory: lazyRequestLoggers,
     logController: new OneLineRequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
     trustProxy: config.TRUST_PROXY === "true",

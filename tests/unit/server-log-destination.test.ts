@@ -1,50 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { LineBatcher } from "../../dashboard/server/log-destination.js";
 
-describe("LineBatcher", () => {
-  function collect(chunkBytes: number) {
-    const chunks: Buffer[] = [];
-    const batcher = new LineBatcher((chunk) => chunks.push(chunk), chunkBytes);
-    return { batcher, texts: () => chunks.map((c) => c.toString("utf8")) };
-  }
-
-  it("hands lines over in order, draining first when a line might not fit", () => {
-    const { batcher, texts } = collect(16);
-    batcher.write("aaaa\n");
-    expect(texts()).toEqual([]);
-    batcher.write("bbbb\n"); // 5 bytes used, and up to 15 more would pass 16
-    expect(texts()).toEqual(["aaaa\n"]);
-    batcher.write("c\n"); // up to 6 more: fits
-    expect(texts()).toEqual(["aaaa\n"]);
-    batcher.write("a line longer than the chunk\n");
-    expect(texts()).toEqual(["aaaa\n", "bbbb\nc\n", "a line longer than the chunk\n"]);
-    batcher.drain();
-    expect(texts()).toHaveLength(3);
-  });
-
-  it("keeps characters outside ASCII whole, and a chunk handed over is never written into", () => {
-    const { batcher, texts } = collect(256);
-    batcher.write("₹ 1,234.5 Sensex — पूर्वानुमान\n");
-    batcher.drain();
-    batcher.write("x".repeat(20) + "\n");
-    batcher.drain();
-    expect(texts()).toEqual(["₹ 1,234.5 Sensex — पूर्वानुमान\n", "x".repeat(20) + "\n"]);
-  });
-
-  it("drains what is left on demand, and nothing when nothing is left", () => {
-    const { batcher, texts } = collect(1000);
-    batcher.drain();
-    expect(texts()).toEqual([]);
-    batcher.write("one\n");
-    batcher.write("two\n");
-    batcher.drain();
-    batcher.drain();
-    expect(texts()).toEqual(["one\ntwo\n"]);
-  });
-});
-
-describe("bufferedStdout", () => {
+describe("stdoutLog", () => {
   // a child process: its stdout is a pipe, as in a container
   function runChild(script: string) {
     return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
@@ -53,8 +10,8 @@ describe("bufferedStdout", () => {
     });
   }
   const setup = `
-    import { bufferedStdout } from "./dashboard/server/log-destination.ts";
-    const log = bufferedStdout(60_000);
+    import { stdoutLog } from "./dashboard/server/log-destination.ts";
+    const log = stdoutLog();
     for (let i = 0; i < 3000; i++) log.stream.write(JSON.stringify({ i, pad: "x".repeat(60) }) + "\\n");
   `;
 
