@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { RunReport, StageRecord } from "../core/contracts.js";
 import { writeJsonAtomic } from "../core/store.js";
-import { type PipelineContext } from "./context.js";
+import type { PipelineContext } from "./context.js";
 import { runStage, type StageDefinition } from "./stage-runner.js";
 import { featuresStage } from "./stages/features.js";
 import { ingestStage } from "./stages/ingest.js";

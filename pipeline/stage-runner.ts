@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import type { StageRecord } from "../core/contracts.js";
 import { combineHashes, hashFiles, writeJsonAtomic } from "../core/store.js";
-import { type PipelineContext } from "./context.js";
+import type { PipelineContext } from "./context.js";
 import type { StageProgress } from "./progress.js";
 import { REPOSITORY_ROOT, sourceGraph } from "./source-graph.js";
 import { paths } from "../core/artifact-layout.js";

@@ -75,9 +75,9 @@ function loggerOptions(config: Config, stream: LogStream | undefined) {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
-  const bufferedLog = options.logStream ? undefined : stdoutLog();
+  const ownLog = options.logStream ? undefined : stdoutLog();
   const app = Fastify({
-    logger: loggerOptions(config, options.logStream ?? bufferedLog?.stream),
+    logger: loggerOptions(config, options.logStream ?? ownLog?.stream),
     genReqId: requestIds(),
     logController: new OneLineRequestLog(),
     bodyLimit: config.BODY_LIMIT_BYTES,
@@ -96,7 +96,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate("bundles", bundles);
   app.addHook("onClose", async () => {
     bundles.close();
-    bufferedLog?.close();
+    ownLog?.close();
   });
 
   await app.register(errorHandling);

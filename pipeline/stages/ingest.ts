@@ -15,7 +15,7 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { type PipelineContext } from "../context.js";
+import type { PipelineContext } from "../context.js";
 import type { StageProgress } from "../progress.js";
 import { fetchDailyBarsMany, mergeRawCsv } from "../sources/yahoo-chart.js";
 import type { StageDefinition, StageOutcome } from "../stage-runner.js";

@@ -40,7 +40,7 @@ import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { Config } from "../../core/config.js";
 import type { Bar, ModelCard, RunReport } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
-import { type PipelineContext } from "../../pipeline/context.js";
+import type { PipelineContext } from "../../pipeline/context.js";
 import { runWalkForward } from "../../pipeline/evaluation/walk-forward.js";
 import { computeFeatures } from "../../pipeline/indicators/compute.js";
 import { computeLastFeatureRow } from "../../pipeline/indicators/last-row.js";
