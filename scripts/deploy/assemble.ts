@@ -10,9 +10,9 @@ import { existsSync } from "node:fs";
 import { cp, mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { paths } from "../../core/artifact-layout.js";
-import { isEnvFile } from "../secrets/patterns.js";
 import { renderReadme, type Target } from "./front-matter.js";
 import { servingBundleFiles } from "./serving-bundle.js";
+import { isEnvFile } from "./tree.js";
 
 interface AssembleOptions {
   target: Target;

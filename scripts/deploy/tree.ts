@@ -1,4 +1,4 @@
-/** Lists the files under a folder (relative POSIX paths, sorted) with their sizes. */
+/** A Space folder's files (relative POSIX paths, sorted, with sizes), and the names never deployed. */
 import { readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 
@@ -17,4 +17,10 @@ export async function listTree(root: string, dir = root): Promise<TreeFile[]> {
     }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** True for a file name that holds secrets by convention (.env, .env.local; not .env.example). */
+export function isEnvFile(name: string): boolean {
+  const env = name === ".env" || name.startsWith(".env.");
+  return env && !/\.(?:example|sample|template)$/.test(name);
 }

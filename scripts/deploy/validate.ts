@@ -4,12 +4,39 @@
  * and (docker) the serving bundle against its contracts. Returns every problem found.
  */
 import { readFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { isEnvFile } from "../secrets/patterns.js";
-import { scanFiles } from "../secrets/scan.js";
+import { basename, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createEngine } from "@secretlint/node";
 import { frontMatterProblems, type Target } from "./front-matter.js";
 import { servingBundleFiles } from "./serving-bundle.js";
-import { listTree, type TreeFile } from "./tree.js";
+import { isEnvFile, listTree, type TreeFile } from "./tree.js";
+
+/** The repository's own secretlint rules, the same ones `npm run scan:secrets` applies. */
+const SECRETLINT_CONFIG = fileURLToPath(new URL("../../.secretlintrc.json", import.meta.url));
+
+interface SecretlintResult {
+  filePath: string;
+  messages: { ruleId: string; messageId?: string; loc: { start: { line: number } } }[];
+}
+
+/** Path, line and rule of every secret secretlint finds; the matched value is never kept. */
+async function secretProblems(dir: string, files: readonly TreeFile[]): Promise<string[]> {
+  const engine = await createEngine({
+    configFilePath: SECRETLINT_CONFIG,
+    formatter: "json",
+    color: false,
+    maskSecrets: true,
+  });
+  const filePathList = files.map((f) => join(dir, f.path));
+  if (filePathList.length === 0) return [];
+  const { output } = await engine.executeOnFiles({ filePathList });
+  return (JSON.parse(output) as SecretlintResult[]).flatMap((result) =>
+    result.messages.map((m) => {
+      const rule = `${m.ruleId.replace("@secretlint/secretlint-rule-", "")}/${m.messageId ?? ""}`;
+      return `${relative(dir, result.filePath)}:${m.loc.start.line}: secretlint ${rule}`;
+    }),
+  );
+}
 
 const REQUIRED_FILES: Record<Target, readonly string[]> = {
   static: ["README.md", "index.html"],
@@ -57,11 +84,12 @@ export async function validateSpace(
     if (isEnvFile(basename(f.path)))
       problems.push(`${f.path}: an environment file must not be deployed`);
   }
-  const secrets = await scanFiles(
-    dir,
-    files.map((f) => f.path).filter((p) => !isEnvFile(basename(p))),
+  problems.push(
+    ...(await secretProblems(
+      dir,
+      files.filter((f) => !isEnvFile(basename(f.path))),
+    )),
   );
-  for (const s of secrets) problems.push(`${s.path}:${s.line}: looks like a ${s.pattern}`);
   if (target === "docker" && present.has("artifacts/registry/aliases.json")) {
     try {
       await servingBundleFiles(join(dir, "artifacts"));

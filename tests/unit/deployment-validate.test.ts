@@ -69,12 +69,14 @@ describe("validateSpace", () => {
   });
 
   it("refuses a tree with a token in any file", async () => {
-    const token = "hf_" + "Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVbNm";
+    const token = "hf_" + "QwErTyUiOpAsDfGhJkLzXcVbNmQwErTyUi";
     const result = await validateSpace(
       tree({ ...goodStatic(), "app.js": `const t = "${token}";` }),
       "static",
     );
-    expect(result.problems).toEqual(["app.js:1: looks like a Hugging Face token"]);
+    expect(result.problems).toEqual([
+      "app.js:1: secretlint huggingface/HUGGINGFACE_USER_ACCESS_TOKEN",
+    ]);
     expect(result.problems.join()).not.toContain(token);
   });
 

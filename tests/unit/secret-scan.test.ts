@@ -1,34 +1,66 @@
-/** The secret scan: real token shapes are caught, placeholders and ordinary code are not. */
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+/**
+ * The repository's secretlint rules (.secretlintrc.json, run by `npm run scan:secrets` and by the
+ * deployment check): real token shapes are caught, placeholders and ordinary code are not, and
+ * the report masks the value.
+ */
+import { createEngine } from "@secretlint/node";
 import { describe, expect, it } from "vitest";
-import { findSecrets, isEnvFile } from "../../scripts/secrets/patterns.js";
-import { formatFindings, scanFiles } from "../../scripts/secrets/scan.js";
+
+const CONFIG = new URL("../../.secretlintrc.json", import.meta.url).pathname;
 
 // assembled at run time, so this file itself does not hold a token shape
 const fake = (prefix: string, body: string) => prefix + body;
-const HF = fake("hf_", "aB3dE5fG7hI9jK1lM3nO5pQ7rS9tU1vW3xY");
+const HF = fake("hf_", "aBcdEfGhIjKlMnOpQrStUvWxYzaBcDeFgH");
 const GH = fake("ghp_", "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8");
 const AWS = fake("AKIA", "IOSFODNN7EXAMPL3");
-const PEM = fake("-----BEGIN RSA ", "PRIVATE KEY-----");
+const PEM = [
+  fake("-----BEGIN RSA ", "PRIVATE KEY-----"),
+  "MIIEowIBAAKCAQEA".repeat(8),
+  fake("-----END RSA ", "PRIVATE KEY-----"),
+].join("\n");
 
-describe("findSecrets", () => {
+interface Finding {
+  line: number;
+  messageId: string;
+}
+
+async function scan(content: string, filePath = "/repo/app.ts") {
+  const engine = await createEngine({
+    configFilePath: CONFIG,
+    formatter: "json",
+    color: false,
+    maskSecrets: true,
+  });
+  const { ok, output } = await engine.executeOnContent({ content, filePath });
+  const [result] = JSON.parse(output) as {
+    messages: { messageId: string; loc: { start: { line: number } } }[];
+  }[];
+  const findings: Finding[] = result!.messages.map((m) => ({
+    line: m.loc.start.line,
+    messageId: m.messageId,
+  }));
+  return { ok, findings, printed: JSON.stringify(result!.messages) };
+}
+
+describe("the secretlint rules", () => {
   it.each([
-    ["Hugging Face token", `const t = "${HF}";`],
-    ["GitHub token", `token=${GH}`],
-    ["AWS access key id", `aws_access_key_id = ${AWS}`],
-    ["private key", PEM],
-    ["secret assignment", `API_KEY="${fake("Zk29sLq81n", "Xv03PaQw7rTy6u")}"`],
+    ["HUGGINGFACE_USER_ACCESS_TOKEN", `const t = "${HF}";`],
+    ["GITHUB_TOKEN", `token=${GH}`],
+    ["AWSAccessKeyID", `aws_access_key_id = ${AWS}`],
+    ["PrivateKey", PEM],
+    ["PATTERN", `API_KEY="${fake("Zk29sLq81n", "Xv03PaQw7rTy6u")}"`],
+    ["PATTERN", `const key = "${fake("AIza", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q")}";`],
     [
-      "credential in a URL",
+      "BasicAuth",
       `git remote add o https://user:${fake("s3cr", "etPassw0rd")}@git.internal.net/r.git`,
     ],
-  ])("catches a %s", (name, line) => {
-    expect(findSecrets(`first line\n${line}\n`)).toEqual([{ line: 2, pattern: name }]);
+  ])("catch a %s", async (messageId, line) => {
+    const { ok, findings } = await scan(`first line\n${line}\n`);
+    expect(ok).toBe(false);
+    expect(findings).toEqual([{ line: 2, messageId }]);
   });
 
-  it("leaves ordinary code, env references and placeholders alone", () => {
+  it("leave ordinary code, env references and placeholders alone", async () => {
     const text = [
       "const token = process.env.HF_TOKEN;",
       "HF_TOKEN: ${{ secrets.HF_TOKEN }}",
@@ -38,34 +70,18 @@ describe("findSecrets", () => {
       "https://huggingface.co/spaces/owner/name",
       `a hash: ${"9".repeat(64)}`,
     ].join("\n");
-    expect(findSecrets(text)).toEqual([]);
+    expect(await scan(text)).toMatchObject({ ok: true, findings: [] });
   });
 
-  it("never returns the matched value", () => {
-    expect(JSON.stringify(findSecrets(HF))).not.toContain(HF);
-  });
-});
-
-describe("scanFiles", () => {
-  it("reports an .env file and a token by path and line; skips binary files", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "secret-scan-"));
-    writeFileSync(join(dir, ".env"), "X=1\n");
-    writeFileSync(join(dir, ".env.example"), "HF_TOKEN=\n");
-    writeFileSync(join(dir, "a.ts"), `ok\nconst t = "${GH}";\n`);
-    writeFileSync(join(dir, "b.bin"), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(HF)]));
-    const findings = await scanFiles(dir, [".env", ".env.example", "a.ts", "b.bin"]);
-    expect(formatFindings(findings)).toEqual([
-      ".env:0: environment file (.env)",
-      "a.ts:2: GitHub token",
-    ]);
+  it("refuse an environment file by its name, not .env.example", async () => {
+    expect((await scan("X=1\n", "/repo/.env")).ok).toBe(false);
+    expect((await scan("X=1\n", "/repo/sub/.env.local")).ok).toBe(false);
+    expect((await scan("HF_TOKEN=\n", "/repo/.env.example")).ok).toBe(true);
   });
 
-  it("knows environment files", () => {
-    expect([".env", ".env.local", ".env.example", "env.ts"].map(isEnvFile)).toEqual([
-      true,
-      true,
-      false,
-      false,
-    ]);
+  it("never print the matched value", async () => {
+    const { ok, printed } = await scan(`const t = "${HF}";`);
+    expect(ok).toBe(false);
+    expect(printed).not.toContain(HF);
   });
 });
