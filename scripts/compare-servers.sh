@@ -15,8 +15,10 @@
 # ENV_B=LOG_LEVEL=warn); node flags: FLAGS_A / FLAGS_B. Serves the bundle in artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# shellcheck source=lib/ceiling-json.sh
-source scripts/lib/ceiling-json.sh
+# the bytes GET /api/forecast sends (latest.json serialised compactly), for the bare ceiling
+write_ceiling_json() {
+  node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[1], JSON.stringify(JSON.parse(fs.readFileSync("artifacts/forecasts/latest.json", "utf8"))))' "$1"
+}
 
 a=${1:?usage: $0 <A> <B> [rounds]}
 b=${2:?usage: $0 <A> <B> [rounds]}

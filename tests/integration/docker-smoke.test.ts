@@ -1,5 +1,5 @@
 /**
- * The serving image replayed without Docker (scripts/docker/smoke.ts): the runtime stage's
+ * The serving image replayed without Docker (scripts/docker-smoke.ts): the runtime stage's
  * files laid out in a temporary folder, production dependencies only (`npm ci --omit=dev`,
  * several minutes on a cold cache), the CMD started with PORT set, /readyz and /api/forecast
  * probed. Uses the small real bundle the server tests share and a stand-in dashboard build.
@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runServingSmoke } from "../../scripts/docker/smoke.js";
+import { runServingSmoke } from "../../scripts/docker-smoke.js";
 import { SERVER_TEST_SYMBOLS, sharedServerBundle } from "../helpers/server-bundle.js";
 
 describe("serving image smoke replay", () => {

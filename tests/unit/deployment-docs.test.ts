@@ -1,7 +1,7 @@
 /** The docs check: unknown npm scripts and broken relative links are caught; the real docs pass. */
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { checkDocs, checkMarkdown, headingAnchor } from "../../scripts/docs/check-docs.js";
+import { checkDocs, checkMarkdown, headingAnchor } from "../../scripts/check-docs.js";
 
 const scripts = { test: "vitest", "deploy:prepare": "tsx x" };
 

@@ -8,10 +8,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { restoreState, saveState } from "../../scripts/state/data-branch.js";
-import { releaseDigest } from "../../scripts/state/release-digest.js";
-import { seedShard } from "../../scripts/state/seed-shard.js";
-import { stateFiles } from "../../scripts/state/state-files.js";
+import {
+  releaseDigest,
+  restoreState,
+  saveState,
+  seedShard,
+  stateFiles,
+} from "../../scripts/state.js";
 
 const git = (cwd: string, ...args: string[]) =>
   execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {

@@ -7,13 +7,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import {
-  instructionsOf,
-  parseCopy,
-  parseInstructions,
-  readStages,
-} from "../../scripts/docker/dockerfile.js";
-import { servingPlan } from "../../scripts/docker/serving-plan.js";
+import { instructionsOf, parseCopy, readStages, servingPlan } from "../../scripts/docker-smoke.js";
 
 const FILES = ["Dockerfile.serving", "Dockerfile.training"];
 const ignored = readFileSync(".dockerignore", "utf8")
@@ -43,7 +37,8 @@ describe.each(FILES)("%s", (file) => {
   });
 
   it("installs with npm ci from the lockfile, never npm install of the project", () => {
-    const runs = parseInstructions(text)
+    const runs = stages
+      .flatMap((s) => s.instructions)
       .filter((i) => i.keyword === "RUN")
       .map((i) => i.args);
     expect(runs.some((r) => /npm ci\b/.test(r))).toBe(true);
@@ -67,7 +62,7 @@ describe.each(FILES)("%s", (file) => {
   it("copies only sources that exist in the build context or an earlier stage", () => {
     const seen = new Set<string>();
     for (const stage of stages) {
-      for (const copy of instructionsOf(stage, "COPY").map((i) => parseCopy(i.args))) {
+      for (const copy of instructionsOf(stage, "COPY").map(parseCopy)) {
         if (copy.from) {
           expect(seen.has(copy.from), `stage ${copy.from} before ${stage.name}`).toBe(true);
           continue;
@@ -82,7 +77,9 @@ describe.each(FILES)("%s", (file) => {
   });
 
   it("holds no secret: no token in ARG or ENV, no .env copied", () => {
-    for (const i of parseInstructions(text).filter((i) => ["ARG", "ENV"].includes(i.keyword))) {
+    for (const i of stages
+      .flatMap((s) => s.instructions)
+      .filter((i) => ["ARG", "ENV"].includes(i.keyword))) {
       expect(i.args).not.toMatch(/TOKEN|SECRET|PASSWORD|KEY=/i);
     }
     expect(text).not.toMatch(/COPY[^\n]*\.env\b/);

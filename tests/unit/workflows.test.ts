@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { lintWorkflowText, lintWorkflows } from "../../scripts/workflows/actionlint.js";
+import { lintWorkflowText, lintWorkflows } from "../../scripts/lint-workflows.js";
 
 interface Step {
   uses?: string;
