@@ -1,7 +1,9 @@
 /**
  * The one-way doors of the design (README, "Layout"): CLI -> stages -> libraries -> core; the
- * server and the loaders never reach the stages; the loaders never run browser code; nothing
- * in the pipeline or core imports the dashboard; no cycles. `npm run lint:deps` checks them.
+ * server reaches the pipeline only through the predictor; the loaders read artifacts through
+ * core only and never run browser code; `npm start` runs the pipeline through its runner;
+ * nothing in the pipeline or core imports the dashboard; no cycles. `npm run lint:deps`
+ * checks them.
  */
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -45,11 +47,32 @@ module.exports = {
       to: { path: "^pipeline/evaluation/" },
     },
     {
-      name: "server-and-loaders-never-import-stages",
+      name: "the-server-reaches-the-pipeline-only-through-the-predictor",
       severity: "error",
-      comment: "the serving bundle and the page build must not pull in training or evaluation",
-      from: { path: "^dashboard/(server|loaders)/", pathNot: "^dashboard/server/startup/" },
-      to: { path: "^pipeline/(stages|evaluation|zoo|replay)/" },
+      comment:
+        "the serving bundle holds core, the predictor and the feature registry, never training or evaluation",
+      from: { path: "^dashboard/server/" },
+      to: {
+        path: "^pipeline/",
+        pathNot: "^pipeline/(model/predictor|indicators/registry)\\.ts$",
+      },
+    },
+    {
+      name: "loaders-read-artifacts-through-core",
+      severity: "error",
+      comment: "the page build reads artifacts by their contracts and layout in core/ only",
+      from: { path: "^dashboard/loaders/" },
+      to: { path: "^(pipeline|dashboard/server)/" },
+    },
+    {
+      name: "npm-start-runs-the-pipeline-through-its-runner",
+      severity: "error",
+      comment: "npm start brings the artifacts up to date the way the CLI does, stage by stage",
+      from: { path: "^dashboard/(start\\.ts$|start/)" },
+      to: {
+        path: "^pipeline/",
+        pathNot: "^pipeline/(run|context|progress|universe)\\.ts$",
+      },
     },
     {
       name: "loaders-never-run-browser-code",

@@ -5,6 +5,15 @@
  */
 import { join } from "node:path";
 
+/** `^BSESN` is stored as `BSESN.csv`; other symbols keep their name (`M&M.NS.csv`). */
+export function symbolFileStem(symbol: string): string {
+  return symbol.replace(/^\^/, "");
+}
+
+export function symbolFileName(symbol: string): string {
+  return `${symbolFileStem(symbol)}.csv`;
+}
+
 export const paths = {
   rawDir: (workDir: string) => join(workDir, "raw"),
   rawManifest: (workDir: string) => join(workDir, "raw", "manifest.json"),

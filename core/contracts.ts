@@ -527,3 +527,6 @@ export const candidateSchema = z.object({
   version: z.number().int().positive(),
   inputHash: z.string(),
 });
+
+/** Bars of history the predictor's risk level compares today's volatility with (about a year). */
+export const RISK_HISTORY_BARS = 250;

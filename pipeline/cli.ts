@@ -14,7 +14,7 @@ import { ALL_STAGES, DATA_STAGES, STAGES_BY_COMMAND, runPipeline } from "./run.j
 import type { StageDefinition } from "./stage-runner.js";
 import { UsageError, loadUniverse, parseShard } from "./universe.js";
 import { formatRegistry, listRegistry } from "./registry/listing.js";
-import { rollback } from "./registry/store.js";
+import { rollback } from "../core/registry-store.js";
 import { registerReplayCommand } from "./replay/command.js";
 import { registerZooCommand } from "./zoo/command.js";
 

@@ -1,9 +1,10 @@
 /**
- * The symbol universe (`universe.csv` in the snapshot), file names for symbols, and shards.
+ * The symbol universe (`universe.csv` in the snapshot) and shards.
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
+import { symbolFileStem } from "../core/artifact-layout.js";
 import { symbolInfoSchema, type SymbolInfo } from "../core/contracts.js";
 
 export class UsageError extends Error {
@@ -11,15 +12,6 @@ export class UsageError extends Error {
     super(message);
     this.name = "UsageError";
   }
-}
-
-/** `^BSESN` is stored as `BSESN.csv`; other symbols keep their name (`M&M.NS.csv`). */
-export function symbolFileStem(symbol: string): string {
-  return symbol.replace(/^\^/, "");
-}
-
-export function symbolFileName(symbol: string): string {
-  return `${symbolFileStem(symbol)}.csv`;
 }
 
 export async function loadUniverse(snapshotDir: string): Promise<SymbolInfo[]> {

@@ -23,17 +23,11 @@ import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { paths } from "../core/artifact-layout.js";
+import { paths, symbolFileName } from "../core/artifact-layout.js";
 import { loadConfig } from "../core/config.js";
 import { aliasesSchema } from "../core/contracts.js";
 import { workDirFor } from "../pipeline/context.js";
-import {
-  loadUniverse,
-  parseShard,
-  selectShard,
-  sortSymbols,
-  symbolFileName,
-} from "../pipeline/universe.js";
+import { loadUniverse, parseShard, selectShard, sortSymbols } from "../pipeline/universe.js";
 
 /** Runs git and returns its stdout; a failure throws with git's own message. */
 function git(cwd: string, args: readonly string[], allowed: readonly number[] = [0]) {

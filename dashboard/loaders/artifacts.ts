@@ -12,7 +12,7 @@ import { loadConfig } from "../../core/config.js";
 import { rawManifestSchema } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { ArtifactError, readJson } from "../../core/store.js";
-import { symbolFileName } from "../../pipeline/universe.js";
+import { symbolFileName } from "../../core/artifact-layout.js";
 import type { SymbolRef } from "../src/components/types.js";
 
 export interface LoaderContext {

@@ -1,5 +1,5 @@
 /** data/ledger.json: every published forecast and, once known, what happened (forecasts/ledger.csv). */
-import { parseLedger } from "../../pipeline/forecast/ledger.js";
+import { parseLedger } from "../../core/ledger.js";
 import type { LedgerData } from "../src/components/types.js";
 import { paths } from "../../core/artifact-layout.js";
 import { readArtifactText, type LoaderContext } from "./artifacts.js";

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { evaluationMetricsSchema, isoDate, reliabilityBinSchema } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import { listVersions, readAliases, readCard } from "../../pipeline/registry/store.js";
+import { listVersions, readAliases, readCard } from "../../core/registry-store.js";
 import type { ModelData, VersionSummary } from "../src/components/types.js";
 import { readArtifact, readArtifactText, round, type LoaderContext } from "./artifacts.js";
 import { paths } from "../../core/artifact-layout.js";

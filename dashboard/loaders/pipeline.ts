@@ -10,8 +10,8 @@ import {
   runReportSchema,
 } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import { readFeatureTable } from "../../pipeline/feature-table.js";
-import { readAliases, readCard } from "../../pipeline/registry/store.js";
+import { readFeatureTable } from "../../core/feature-table.js";
+import { readAliases, readCard } from "../../core/registry-store.js";
 import type { PipelineData } from "../src/components/types.js";
 import { readArtifact, readManifest, round, type LoaderContext } from "./artifacts.js";
 import { paths } from "../../core/artifact-layout.js";

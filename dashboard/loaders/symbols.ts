@@ -3,9 +3,9 @@
  * data/symbols/<slug>.json per symbol: its last bars and its 45 features, columnar).
  */
 import JSZip from "jszip";
-import { featureManifestSchema } from "../../core/contracts.js";
+import { RISK_HISTORY_BARS, featureManifestSchema } from "../../core/contracts.js";
 import { ArtifactError } from "../../core/store.js";
-import { readFeatureTable } from "../../pipeline/feature-table.js";
+import { readFeatureTable } from "../../core/feature-table.js";
 import type { FeatureRegistryData, SymbolSeries } from "../src/components/types.js";
 import {
   readArtifact,
@@ -19,8 +19,6 @@ import { paths } from "../../core/artifact-layout.js";
 
 /** bars per symbol file: about four years, enough for the predictor's window and a long chart */
 const SERIES_BARS = 1000;
-/** RISK_HISTORY_BARS of pipeline/model/predictor.ts (not imported: it loads TensorFlow.js) */
-const PREDICTOR_RISK_HISTORY_BARS = 250;
 
 async function readFeatureManifest(ctx: LoaderContext) {
   return readArtifact(paths.featureManifest(ctx.artifactsDir), featureManifestSchema);
@@ -51,8 +49,7 @@ async function loadSymbolSeries(ctx: LoaderContext): Promise<SymbolSeries[]> {
   const names = features.features.map((f) => f.name);
   const table = await readFeatureTable(paths.featureTable(ctx.artifactsDir), names);
   const bySymbol = new Map(table.map((part) => [part.symbol, part]));
-  const predictorBars =
-    Math.max(...features.features.map((f) => f.warmupBars)) + PREDICTOR_RISK_HISTORY_BARS;
+  const predictorBars = Math.max(...features.features.map((f) => f.warmupBars)) + RISK_HISTORY_BARS;
   const out: SymbolSeries[] = [];
   for (const ref of symbols) {
     const bars = (await readPrices(ctx, ref.symbol)).slice(-SERIES_BARS);

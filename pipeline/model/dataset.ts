@@ -3,7 +3,7 @@
  * day's log return of the same symbol as its target. Features at date t use bars up to t only
  * (the indicators' contract); the target uses the close of the next kept bar, t+1.
  */
-import type { SymbolFeatures } from "../feature-table.js";
+import type { SymbolFeatures } from "../../core/feature-table.js";
 
 /** A symbol's validated closes, dates ascending (the kept bars of `prices/<symbol>.csv`). */
 export interface CloseSeries {

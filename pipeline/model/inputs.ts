@@ -7,11 +7,10 @@ import { join } from "node:path";
 import { featureManifestSchema, type FeatureManifest } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { readJson } from "../../core/store.js";
-import { readFeatureTable, type SymbolFeatures } from "../feature-table.js";
+import { readFeatureTable, type SymbolFeatures } from "../../core/feature-table.js";
 import { FEATURE_NAMES } from "../indicators/registry.js";
-import { symbolFileName } from "../universe.js";
 import { buildDataset, type CloseSeries, type PooledDataset } from "./dataset.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 export interface ModelInputs {
   manifest: FeatureManifest;

@@ -6,7 +6,12 @@
  * tests/unit/last-row.test.ts.
  */
 import type * as tf from "@tensorflow/tfjs";
-import type { Bar, ModelCard, SymbolForecast } from "../../core/contracts.js";
+import {
+  RISK_HISTORY_BARS,
+  type Bar,
+  type ModelCard,
+  type SymbolForecast,
+} from "../../core/contracts.js";
 import { conformalQuantile } from "./conformal.js";
 import { applyPlatt } from "./platt.js";
 import { confidenceLevel, nextWeekday, plainNote, riskLevel } from "../forecast/describe.js";
@@ -21,8 +26,6 @@ import { assembleRankerInputs } from "./recipe.js";
 import { transform } from "./scaler.js";
 import { loadModelArtifacts } from "./serialize.js";
 
-/** Bars of history the risk level compares today's volatility with (about a year). */
-export const RISK_HISTORY_BARS = 250;
 /** The fewest bars a forecast can be made from: the indicators' warm-up plus the day itself. */
 export const MIN_BARS = MAX_WARMUP_BARS + 1;
 

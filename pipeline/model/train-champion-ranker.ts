@@ -9,7 +9,7 @@ import { trainRanker } from "./ranker.js";
 import { assembleRankerInputs, recipeHash, type RankerRecipe } from "./recipe.js";
 import { fitScaler, transform } from "./scaler.js";
 import { saveModelArtifacts } from "./serialize.js";
-import { RANKER_FILES } from "../registry/store.js";
+import { RANKER_FILES } from "../../core/registry-store.js";
 
 export async function trainChampionRanker(
   data: LabelledRows,

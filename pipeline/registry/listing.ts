@@ -1,7 +1,7 @@
 /**
  * `pipeline registry`: every version with its aliases, metrics and promotion decision.
  */
-import { listVersions, readAliases, readCard } from "./store.js";
+import { listVersions, readAliases, readCard } from "../../core/registry-store.js";
 
 interface RegistryRow {
   version: number;

@@ -6,7 +6,7 @@
 import type { SymbolForecast } from "../../core/contracts.js";
 import { PredictionInputError, loadPredictor, type Predictor } from "../model/predictor.js";
 import type { ValidateOptions } from "../quality/rules.js";
-import type { StoredModel } from "../registry/store.js";
+import type { StoredModel } from "../../core/registry-store.js";
 import { validatedUpTo, type SymbolHistory } from "./history.js";
 
 export interface DayTask {

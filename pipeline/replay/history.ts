@@ -9,7 +9,8 @@ import { join } from "node:path";
 import type { Bar, SymbolInfo } from "../../core/contracts.js";
 import { parsePriceCsv, type ParsedPriceCsv } from "../../core/price-csv.js";
 import { validateBars, type ValidateOptions } from "../quality/rules.js";
-import { UsageError, symbolFileName } from "../universe.js";
+import { symbolFileName } from "../../core/artifact-layout.js";
+import { UsageError } from "../universe.js";
 
 export interface SymbolHistory {
   info: SymbolInfo;

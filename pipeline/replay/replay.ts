@@ -23,15 +23,15 @@ import {
   readLedger,
   writeLedger,
   type CloseSeries,
-} from "../forecast/ledger.js";
+} from "../../core/ledger.js";
 import { MAX_WARMUP_BARS } from "../indicators/registry.js";
 import { initBackend } from "../model/backend.js";
 import { MIN_BARS } from "../model/predictor.js";
 import type { ValidateOptions } from "../quality/rules.js";
-import type { StoredModel } from "../registry/store.js";
+import type { StoredModel } from "../../core/registry-store.js";
 import { ingestSymbols } from "../stages/ingest.js";
 import { toLedgerRow } from "../stages/forecast.js";
-import { UsageError, sortSymbols, symbolFileName } from "../universe.js";
+import { UsageError, sortSymbols } from "../universe.js";
 import type { DayResult } from "./forecast-day.js";
 import { inProcessForecaster, workerPoolForecaster, type Forecaster } from "./forecasters.js";
 import {
@@ -42,7 +42,7 @@ import {
   type SymbolHistory,
 } from "./history.js";
 import { FeatureSource, trainReplayModel } from "./train-model.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 /** Sessions of feature rows the first retraining needs beyond the indicators' warm-up. */
 const MIN_TRAINING_SESSIONS = 250;

@@ -7,7 +7,7 @@ import type { Bar, ModelCard } from "../../core/contracts.js";
 import type { Config } from "../../core/config.js";
 import { formatPriceCsv } from "../../core/price-csv.js";
 import { sha256 } from "../../core/store.js";
-import type { SymbolFeatures } from "../feature-table.js";
+import type { SymbolFeatures } from "../../core/feature-table.js";
 import { computeFeatures, type FeatureMatrix } from "../indicators/compute.js";
 import { FEATURE_NAMES, MAX_WARMUP_BARS, featureSetHash } from "../indicators/registry.js";
 import { buildDataset, type CloseSeries, type LabelledRows } from "../model/dataset.js";
@@ -17,7 +17,12 @@ import { codeCommit, modelConfigHash, trainOptions, trainedNetworkCard } from ".
 import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork, type TrainedNetwork } from "../model/train.js";
 import type { ValidateOptions } from "../quality/rules.js";
-import { MODEL_NAME, nextVersion, writeVersion, type StoredModel } from "../registry/store.js";
+import {
+  MODEL_NAME,
+  nextVersion,
+  writeVersion,
+  type StoredModel,
+} from "../../core/registry-store.js";
 import { upperBound, validatedUpTo, type SymbolHistory } from "./history.js";
 
 /** Distinct dates of held-out forecasts behind the conformal scores and the calibration. */

@@ -9,7 +9,7 @@ import {
 } from "../../core/contracts.js";
 import { ArtifactError, readJson } from "../../core/store.js";
 import { paths } from "../../core/artifact-layout.js";
-import { readAliases, readCard } from "../registry/store.js";
+import { readAliases, readCard } from "../../core/registry-store.js";
 
 const NO_CHAMPION_MESSAGE = "no champion yet: run `npm start` (or `npm run pipeline -- run`) first";
 

@@ -42,7 +42,7 @@ import type { LabelledRows } from "../model/dataset.js";
 import { selectRows } from "../model/dataset.js";
 import { loadModelInputs } from "../model/inputs.js";
 import { modelConfigHash, trainOptions } from "../model/lineage.js";
-import { readCard, updateCard } from "../registry/store.js";
+import { readCard, updateCard } from "../../core/registry-store.js";
 import type { RankWalkForwardConfig } from "../evaluation/rank-walk-forward.js";
 import { startRankWalkForward } from "../evaluation/rank-walk-forward-thread.js";
 import { rankIcGate, rankingVariesGate } from "../evaluation/ranking-gates.js";

@@ -14,13 +14,17 @@ import {
   writeFileAtomic,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { buildFeatureTable, serializeFeatureTable, type SymbolFeatures } from "../feature-table.js";
+import {
+  buildFeatureTable,
+  serializeFeatureTable,
+  type SymbolFeatures,
+} from "../../core/feature-table.js";
 import { computeFeatures } from "../indicators/compute.js";
 import { FEATURES, FEATURE_NAMES, featureSetHash } from "../indicators/registry.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { sortSymbols, symbolFileName } from "../universe.js";
+import { sortSymbols } from "../universe.js";
 import { ingestedSymbols } from "./validate.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 function priceFiles(workDir: string, symbols: readonly SymbolInfo[]): string[] {
   return symbols.map((s) => join(paths.pricesDir(workDir), symbolFileName(s.symbol)));

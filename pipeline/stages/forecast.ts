@@ -14,13 +14,13 @@ import {
   readLedger,
   writeLedger,
   type CloseSeries,
-} from "../forecast/ledger.js";
+} from "../../core/ledger.js";
 import { loadPredictor } from "../model/predictor.js";
-import { readAliases, readVersion } from "../registry/store.js";
+import { readAliases, readVersion } from "../../core/registry-store.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { sortSymbols, symbolFileName } from "../universe.js";
+import { sortSymbols } from "../universe.js";
 import { ingestedSymbols } from "./validate.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 async function forecastSymbols(workDir: string) {
   return sortSymbols((await ingestedSymbols(workDir)).filter((s) => s.isIndex || s.currentMember));

@@ -24,11 +24,9 @@ import {
   filterSymbols,
   selectShard,
   sortSymbols,
-  symbolFileName,
-  symbolFileStem,
   symbolsFromFileStems,
 } from "../universe.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName, symbolFileStem } from "../../core/artifact-layout.js";
 
 function sourceDir(ctx: PipelineContext): string {
   return ctx.options.dataDir ?? join(ctx.config.SNAPSHOT_DIR, "prices");

@@ -19,12 +19,12 @@ import {
   readJson,
   writeJsonAtomic,
 } from "../../core/store.js";
-import { readFeatureTable, type SymbolFeatures } from "../feature-table.js";
+import { readFeatureTable, type SymbolFeatures } from "../../core/feature-table.js";
 import { FEATURE_NAMES } from "../indicators/registry.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { UsageError, sortSymbols, symbolFileName } from "../universe.js";
+import { UsageError, sortSymbols } from "../universe.js";
 import { writeFeatureArtifacts } from "./features.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 /** The shard folders of one complete split, in shard order; a clear error if any is missing. */
 async function shardDirs(artifactsDir: string): Promise<string[]> {

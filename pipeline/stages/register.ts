@@ -5,7 +5,7 @@
  */
 import { combineHashes, hashFiles } from "../../core/store.js";
 import { decidePromotion } from "../registry/promotion.js";
-import { readAliases, readCard, updateCard, writeAliases } from "../registry/store.js";
+import { readAliases, readCard, updateCard, writeAliases } from "../../core/registry-store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { join } from "node:path";
 import { readCandidate } from "./train.js";

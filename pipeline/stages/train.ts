@@ -13,7 +13,7 @@ import { saveModelArtifacts } from "../model/serialize.js";
 import { trainNetwork } from "../model/train.js";
 import { startChampionRankerFit } from "../model/train-champion-ranker-thread.js";
 import { MIN_MEMBERS_PER_DAY } from "../model/cross-section.js";
-import { MODEL_NAME, nextVersion, writeVersion } from "../registry/store.js";
+import { MODEL_NAME, nextVersion, writeVersion } from "../../core/registry-store.js";
 import type { StageDefinition } from "../stage-runner.js";
 import { paths } from "../../core/artifact-layout.js";
 

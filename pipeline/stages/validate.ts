@@ -15,8 +15,7 @@ import {
 } from "../../core/store.js";
 import { validateBars } from "../quality/rules.js";
 import type { StageDefinition } from "../stage-runner.js";
-import { symbolFileName } from "../universe.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 export async function ingestedSymbols(workDir: string): Promise<SymbolInfo[]> {
   return (await readJson(paths.rawManifest(workDir), rawManifestSchema)).symbols;

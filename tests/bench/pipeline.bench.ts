@@ -35,10 +35,9 @@ import {
 } from "../oracles/talib-shared.js";
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { ingestedSymbols } from "../../pipeline/stages/validate.js";
-import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
 import { formatTable, median, min, seconds, timeProcess } from "./bench-utils.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TARGET_DATA_STAGES_MS = 15_000;

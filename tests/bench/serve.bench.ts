@@ -45,7 +45,7 @@ import Fastify from "fastify";
 import { loadConfig } from "../../core/config.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { PREDICTOR_WINDOW_BARS } from "../../dashboard/server/bundle/load-bundle.js";
-import { symbolFileName } from "../../pipeline/universe.js";
+import { symbolFileName } from "../../core/artifact-layout.js";
 import { formatTable } from "./bench-utils.js";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));

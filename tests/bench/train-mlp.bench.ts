@@ -8,7 +8,7 @@
 import { readFile, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { parsePriceCsv } from "../../core/price-csv.js";
-import type { SymbolFeatures } from "../../pipeline/feature-table.js";
+import type { SymbolFeatures } from "../../core/feature-table.js";
 import { computeFeatures } from "../../pipeline/indicators/compute.js";
 import { validateBars } from "../../pipeline/quality/rules.js";
 import { initBackend } from "../../pipeline/model/backend.js";

@@ -38,7 +38,12 @@ import { fileURLToPath } from "node:url";
 import * as tf from "@tensorflow/tfjs";
 import { getThreadsCount } from "@tensorflow/tfjs-backend-wasm";
 import type { Config } from "../../core/config.js";
-import type { Bar, ModelCard, RunReport } from "../../core/contracts.js";
+import {
+  RISK_HISTORY_BARS,
+  type Bar,
+  type ModelCard,
+  type RunReport,
+} from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import type { PipelineContext } from "../../pipeline/context.js";
 import { runWalkForward } from "../../pipeline/evaluation/walk-forward.js";
@@ -51,22 +56,17 @@ import { predictRows } from "../../pipeline/model/infer.js";
 import { loadModelInputs } from "../../pipeline/model/inputs.js";
 import { trainOptions } from "../../pipeline/model/lineage.js";
 import { RETURN_OUTPUT, UP_OUTPUT, buildMlp } from "../../pipeline/model/networks.js";
-import {
-  RISK_HISTORY_BARS,
-  createPredictor,
-  loadPredictor,
-} from "../../pipeline/model/predictor.js";
+import { createPredictor, loadPredictor } from "../../pipeline/model/predictor.js";
 import { fitScaler, transform } from "../../pipeline/model/scaler.js";
 import { loadModelArtifacts } from "../../pipeline/model/serialize.js";
 import { trainNetwork, type TrainedNetwork } from "../../pipeline/model/train.js";
-import { readAliases, readVersion } from "../../pipeline/registry/store.js";
+import { readAliases, readVersion } from "../../core/registry-store.js";
 import { ALL_STAGES, DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { walkForwardConfig } from "../../pipeline/stages/evaluate.js";
 import { readCandidate } from "../../pipeline/stages/train.js";
-import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
 import { formatTable, median, seconds, timeProcess } from "./bench-utils.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const TARGET_FIRST_RUN_MS = 180_000;

@@ -9,7 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../core/config.js";
 import { forecastBundleSchema, type ForecastBundle } from "../../core/contracts.js";
-import { refreshPipeline } from "../../dashboard/server/startup/refresh-pipeline.js";
+import { refreshPipeline } from "../../dashboard/start/refresh-pipeline.js";
 import { buildDashboard, dashboardIsStale, DIST_DIR } from "../../dashboard/build.js";
 import { freshness } from "../../dashboard/src/components/analytics.js";
 import { formatProbability } from "../../dashboard/src/components/format.js";

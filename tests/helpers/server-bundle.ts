@@ -13,7 +13,7 @@ import { loadConfig, type Config } from "../../core/config.js";
 import type { Bar } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { ALL_STAGES, runPipeline } from "../../pipeline/run.js";
-import { symbolFileName } from "../../pipeline/universe.js";
+import { symbolFileName } from "../../core/artifact-layout.js";
 import { tempArtifactsDir, testContext } from "./pipeline-context.js";
 
 export const SERVER_TEST_SYMBOLS = ["^BSESN", "INFY.NS", "TCS.NS"];

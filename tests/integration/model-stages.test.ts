@@ -23,19 +23,18 @@ import {
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { readJson, writeJsonAtomic } from "../../core/store.js";
 import { MODEL_NAMES } from "../../pipeline/evaluation/walk-forward.js";
-import { readLedger } from "../../pipeline/forecast/ledger.js";
+import { readLedger } from "../../core/ledger.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
 import { initBackend } from "../../pipeline/model/backend.js";
 import { selectRows, type LabelledRows } from "../../pipeline/model/dataset.js";
 import { loadModelInputs } from "../../pipeline/model/inputs.js";
 import { modelConfigHash } from "../../pipeline/model/lineage.js";
-import { readVersion, writeVersion } from "../../pipeline/registry/store.js";
+import { readVersion, writeVersion } from "../../core/registry-store.js";
 import { ALL_STAGES, DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { registerStage } from "../../pipeline/stages/register.js";
 import { trainStage } from "../../pipeline/stages/train.js";
-import { symbolFileName } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const SYMBOLS = ["^BSESN", "INFY.NS", "HDFCBANK.NS", "TCS.NS"];
 const FROM = "2011-06-01";

@@ -16,7 +16,7 @@ import {
   runReportSchema,
 } from "../../core/contracts.js";
 import { readJson } from "../../core/store.js";
-import { readFeatureTable } from "../../pipeline/feature-table.js";
+import { readFeatureTable } from "../../core/feature-table.js";
 import { FEATURE_NAMES } from "../../pipeline/indicators/registry.js";
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { mergeStage } from "../../pipeline/stages/merge.js";

@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LedgerRow } from "../../core/contracts.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import type { PipelineOptions } from "../../pipeline/context.js";
-import { readLedger } from "../../pipeline/forecast/ledger.js";
+import { readLedger } from "../../core/ledger.js";
 import { loadPredictor } from "../../pipeline/model/predictor.js";
 import { loadModelArtifacts } from "../../pipeline/model/serialize.js";
 import { validateBars } from "../../pipeline/quality/rules.js";
@@ -21,12 +21,12 @@ import {
   readVersion,
   updateCard,
   writeAliases,
-} from "../../pipeline/registry/store.js";
+} from "../../core/registry-store.js";
 import { runReplay, type ReplaySummary } from "../../pipeline/replay/replay.js";
 import { cutToRange } from "../../pipeline/stages/ingest.js";
-import { UsageError, loadUniverse, symbolFileName } from "../../pipeline/universe.js";
+import { UsageError, loadUniverse } from "../../pipeline/universe.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
-import { paths } from "../../core/artifact-layout.js";
+import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const SYMBOLS = ["^BSESN", "INFY.NS", "TCS.NS"];
 const ENV = { TRAIN_MAX_EPOCHS: "2", REPLAY_RETRAIN_EVERY: "5" };

@@ -1,5 +1,5 @@
 /**
- * `npm start` (dashboard/server/start.ts) as a process: a pipeline that fails stops it with a
+ * `npm start` (dashboard/start.ts) as a process: a pipeline that fails stops it with a
  * non-zero exit code and a message that says what failed and what to do, before any server
  * starts.
  */
@@ -19,7 +19,7 @@ describe("npm start", () => {
     cpSync(join(ROOT, "data", "snapshot", "universe.csv"), join(root, "snapshot", "universe.csv"));
     const run = spawnSync(
       join(ROOT, "node_modules", ".bin", "tsx"),
-      ["dashboard/server/start.ts"],
+      ["dashboard/start.ts"],
       {
         cwd: ROOT,
         encoding: "utf8",

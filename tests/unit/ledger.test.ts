@@ -9,7 +9,7 @@ import {
   parseLedger,
   readLedger,
   writeLedger,
-} from "../../pipeline/forecast/ledger.js";
+} from "../../core/ledger.js";
 import { tempArtifactsDir } from "../helpers/pipeline-context.js";
 
 function forecast(symbol: string, dataEnd: string, direction: "up" | "down" = "up"): LedgerRow {

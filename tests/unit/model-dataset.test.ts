@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { SymbolFeatures } from "../../pipeline/feature-table.js";
+import type { SymbolFeatures } from "../../core/feature-table.js";
 import { buildDataset, selectRows, type CloseSeries } from "../../pipeline/model/dataset.js";
 
 function weekdays(from: string, count: number): string[] {

@@ -9,7 +9,7 @@ import {
   updateCard,
   writeAliases,
   writeVersion,
-} from "../../pipeline/registry/store.js";
+} from "../../core/registry-store.js";
 import { decidePromotion } from "../../pipeline/registry/promotion.js";
 import { makeCard } from "../helpers/model-card.js";
 import { tempArtifactsDir } from "../helpers/pipeline-context.js";

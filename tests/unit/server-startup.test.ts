@@ -11,7 +11,7 @@ import {
   dashboardInputs,
   refreshDashboard,
   staleReason,
-} from "../../dashboard/server/startup/refresh-dashboard.js";
+} from "../../dashboard/start/refresh-dashboard.js";
 import { tempArtifactsDir } from "../helpers/pipeline-context.js";
 
 function setUp() {

@@ -51,7 +51,7 @@ describe("stage source graph", () => {
     const train = await sourceGraph("pipeline/stages/train.ts");
     for (const file of [
       "core/random.ts",
-      "pipeline/feature-table.ts",
+      "core/feature-table.ts",
       "pipeline/model/train-champion-ranker-worker.ts",
       "pipeline/recipes/champion.json",
       "core/contracts.ts",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SymbolInfo } from "../../core/contracts.js";
+import { symbolFileName } from "../../core/artifact-layout.js";
 import {
   UsageError,
   filterSymbols,
@@ -7,7 +8,6 @@ import {
   parseShard,
   selectShard,
   sortSymbols,
-  symbolFileName,
   symbolsFromFileStems,
 } from "../../pipeline/universe.js";
 

@@ -7,21 +7,17 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import {
+  RISK_HISTORY_BARS,
   evaluationMetricsSchema,
   forecastBundleSchema,
   runReportSchema,
   symbolForecastSchema,
 } from "../../../core/contracts.js";
 import { listFiles, readJson } from "../../../core/store.js";
-import { readLedger } from "../../../pipeline/forecast/ledger.js";
+import { readLedger } from "../../../core/ledger.js";
 import { MAX_WARMUP_BARS } from "../../../pipeline/indicators/registry.js";
-import {
-  MIN_BARS,
-  RISK_HISTORY_BARS,
-  loadPredictor,
-  type Predictor,
-} from "../../../pipeline/model/predictor.js";
-import { readAliases, readVersion } from "../../../pipeline/registry/store.js";
+import { MIN_BARS, loadPredictor, type Predictor } from "../../../pipeline/model/predictor.js";
+import { readAliases, readVersion } from "../../../core/registry-store.js";
 import { BundleError } from "./bundle-error.js";
 import { createServingBundle, type ServingBundle } from "./serving-bundle.js";
 import { warmUpBars } from "./warm-up-bars.js";

@@ -6,8 +6,8 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
-import { ledgerRowSchema, type LedgerRow } from "../../core/contracts.js";
-import { ArtifactError, writeFileAtomic } from "../../core/store.js";
+import { ledgerRowSchema, type LedgerRow } from "./contracts.js";
+import { ArtifactError, writeFileAtomic } from "./store.js";
 
 const LEDGER_COLUMNS = [
   "publishedAt",

@@ -3,13 +3,13 @@
  * only when its inputs, code or outputs changed, so outputs that are missing or stale are
  * rebuilt and a start with nothing new takes seconds.
  */
-import type { Config } from "../../../core/config.js";
-import type { RunReport } from "../../../core/contracts.js";
-import { workDirFor, type PipelineOptions } from "../../../pipeline/context.js";
-import { createProgress } from "../../../pipeline/progress.js";
-import { ALL_STAGES, runPipeline } from "../../../pipeline/run.js";
-import { loadUniverse } from "../../../pipeline/universe.js";
-import { StartupError } from "../entry-point.js";
+import type { Config } from "../../core/config.js";
+import type { RunReport } from "../../core/contracts.js";
+import { workDirFor, type PipelineOptions } from "../../pipeline/context.js";
+import { createProgress } from "../../pipeline/progress.js";
+import { ALL_STAGES, runPipeline } from "../../pipeline/run.js";
+import { loadUniverse } from "../../pipeline/universe.js";
+import { StartupError } from "../server/entry-point.js";
 
 export type Say = (line: string) => void;
 

@@ -7,9 +7,9 @@ import { existsSync } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Config } from "../../../core/config.js";
+import type { Config } from "../../core/config.js";
 import type { Say } from "./refresh-pipeline.js";
-import { paths } from "../../../core/artifact-layout.js";
+import { paths } from "../../core/artifact-layout.js";
 
 interface DashboardBuilder {
   buildDashboard(): Promise<void>;
@@ -18,7 +18,7 @@ interface DashboardBuilder {
 /** dashboard/build.ts, or null while it does not exist. */
 async function importBuilder(): Promise<DashboardBuilder | null> {
   // a specifier in a variable: the module may not exist when this file is type-checked
-  const url = new URL("../../build.ts", import.meta.url);
+  const url = new URL("../build.ts", import.meta.url);
   if (!existsSync(fileURLToPath(url))) return null;
   const module = (await import(url.href)) as Partial<DashboardBuilder>;
   if (typeof module.buildDashboard !== "function") {

@@ -13,7 +13,7 @@ import {
   tableToIPC,
   vectorFromArray,
 } from "apache-arrow";
-import { ArtifactError } from "../core/store.js";
+import { ArtifactError } from "./store.js";
 
 export interface SymbolFeatures {
   symbol: string;

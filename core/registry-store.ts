@@ -6,14 +6,9 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  aliasesSchema,
-  modelCardSchema,
-  type Aliases,
-  type ModelCard,
-} from "../../core/contracts.js";
-import { ArtifactError, readJson, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
-import { paths } from "../../core/artifact-layout.js";
+import { aliasesSchema, modelCardSchema, type Aliases, type ModelCard } from "./contracts.js";
+import { ArtifactError, readJson, writeFileAtomic, writeJsonAtomic } from "./store.js";
+import { paths } from "./artifact-layout.js";
 
 export const MODEL_NAME = "sensex-next-day";
 
