@@ -3,6 +3,7 @@
  * text table.
  */
 import { spawn } from "node:child_process";
+import type { TargetFigure } from "./performance-section.js";
 
 export function min(values: readonly number[]): number {
   return Math.min(...values);
@@ -58,4 +59,47 @@ export function formatTable(header: readonly string[], rows: readonly string[][]
       .join("  ")
       .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)];
+}
+
+export interface BenchRow {
+  measure: string;
+  value: string;
+  target: string;
+  /** for gated rows: measured value and target, same unit, lower is better */
+  gated?: { value: number; target: number };
+}
+
+/**
+ * The summary table (measure, value, target, margin, PASS/FAIL with `marginPct` allowed over each
+ * target), how many targets failed, and the targeted figures as the README shows them (against
+ * the target as stated).
+ */
+export function summariseRows(
+  rows: readonly BenchRow[],
+  marginPct: number,
+): { table: string[][]; failed: number; figures: TargetFigure[] } {
+  const allowed = 1 + marginPct / 100;
+  const table = rows.map((r) => {
+    if (!r.gated) return [r.measure, r.value, r.target, "", r.target === "info" ? "info" : ""];
+    const headroom = (1 - r.gated.value / r.gated.target) * 100;
+    const pass = r.gated.value <= r.gated.target * allowed;
+    const margin =
+      headroom >= 0 ? `${headroom.toFixed(0)}% under` : `${(-headroom).toFixed(0)}% over`;
+    return [r.measure, r.value, r.target, margin, pass ? "PASS" : "FAIL"];
+  });
+  const figures = rows
+    .filter((r) => r.gated)
+    .map((r) => ({
+      figure: r.measure.replace(/^\s*\d+\.\s*/, "").trim(),
+      measured: r.value,
+      target: r.target,
+      met: r.gated!.value <= r.gated!.target,
+    }));
+  return { table, failed: table.filter((r) => r[4] === "FAIL").length, figures };
+}
+
+/** How the bench was called, as the README shows it (`--no-readme` left out). */
+export function benchCommand(script: string): string {
+  const extra = process.argv.slice(2).filter((a) => a !== "--no-readme");
+  return `npm run ${script}${extra.length > 0 ? ` -- ${extra.join(" ")}` : ""}`;
 }

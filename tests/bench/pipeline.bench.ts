@@ -36,7 +36,17 @@ import {
 import { DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { ingestedSymbols } from "../../pipeline/stages/validate.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
-import { formatTable, median, min, seconds, timeProcess } from "./bench-utils.js";
+import {
+  benchCommand,
+  formatTable,
+  median,
+  min,
+  seconds,
+  summariseRows,
+  timeProcess,
+  type BenchRow,
+} from "./bench-utils.js";
+import { currentLoad, writePerformanceSection } from "./performance-section.js";
 import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -135,15 +145,8 @@ function timed<T>(f: () => T): { ms: number; value: T } {
   return { ms: performance.now() - started, value };
 }
 
-interface Row {
-  measure: string;
-  value: string;
-  target: string;
-  /** for gated rows: measured value and target, same unit, lower is better */
-  gated?: { value: number; target: number };
-}
-
 async function main(): Promise<void> {
+  const startLoad = currentLoad();
   const args = parseArgs(process.argv.slice(2));
   // the config's relative paths (data/snapshot) and the code hash read from the project root
   process.chdir(ROOT);
@@ -154,7 +157,7 @@ async function main(): Promise<void> {
 
   const dir = tempArtifactsDir("bench-pipeline-");
   console.log(`artifacts folder: ${dir}`);
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
 
   try {
     // 1. forced ingest + validate + features into a fresh folder
@@ -323,25 +326,17 @@ async function main(): Promise<void> {
   }
 
   // summary
-  const allowed = 1 + args.marginPct / 100;
-  const table = rows.map((r) => {
-    if (!r.gated) return [r.measure, r.value, r.target, "", r.target === "info" ? "info" : ""];
-    const headroom = (1 - r.gated.value / r.gated.target) * 100;
-    const pass = r.gated.value <= r.gated.target * allowed;
-    const margin =
-      headroom >= 0 ? `${headroom.toFixed(0)}% under` : `${(-headroom).toFixed(0)}% over`;
-    return [r.measure, r.value, r.target, margin, pass ? "PASS" : "FAIL"];
-  });
+  const { table, failed, figures } = summariseRows(rows, args.marginPct);
   console.log("");
   for (const line of formatTable(["measure", "value", "target", "margin", "result"], table)) {
     console.log(line);
   }
   console.log("");
   console.log(machineLine("machine (end)"));
-  const failed = table.filter((r) => r[4] === "FAIL").length;
   console.log(
     `gate: ${args.gate ? "on" : "off (pass --gate to fail on a miss)"}, allowance ${args.marginPct}% over target${args.marginPct === 0 ? " (targets as stated)" : ""}; ${failed} target(s) missed`,
   );
+  await writePerformanceSection("pipeline", benchCommand("bench:pipeline"), figures, startLoad);
   if (args.gate && failed > 0) process.exitCode = 1;
 }
 

@@ -46,7 +46,8 @@ import { loadConfig } from "../../core/config.js";
 import { parsePriceCsv } from "../../core/price-csv.js";
 import { PREDICTOR_WINDOW_BARS } from "../../dashboard/server/bundle/load-bundle.js";
 import { symbolFileName } from "../../core/artifact-layout.js";
-import { formatTable } from "./bench-utils.js";
+import { benchCommand, formatTable } from "./bench-utils.js";
+import { currentLoad, writePerformanceSection } from "./performance-section.js";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -324,6 +325,7 @@ function none(what: string, count: number): Check {
 }
 
 async function main(): Promise<void> {
+  const startLoad = currentLoad();
   const gate = process.argv.includes("--gate");
   const margin = option("margin", 20) / 100;
   const duration = option("duration", 10);
@@ -515,6 +517,17 @@ async function main(): Promise<void> {
       console.log(line);
     }
     const failed = checks.filter((c) => c.verdict === -1);
+    await writePerformanceSection(
+      "serve",
+      benchCommand("bench:serve"),
+      checks.map((c) => ({
+        figure: c.what,
+        measured: c.value,
+        target: c.target,
+        met: c.verdict === 1,
+      })),
+      startLoad,
+    );
     if (gate && failed.length > 0) {
       console.error(`\ngate: ${failed.length} target(s) missed by more than the margin`);
       process.exitCode = 1;

@@ -65,7 +65,16 @@ import { ALL_STAGES, DATA_STAGES, runPipeline } from "../../pipeline/run.js";
 import { walkForwardConfig } from "../../pipeline/stages/evaluate.js";
 import { readCandidate } from "../../pipeline/stages/train.js";
 import { tempArtifactsDir, testContext } from "../helpers/pipeline-context.js";
-import { formatTable, median, seconds, timeProcess } from "./bench-utils.js";
+import {
+  benchCommand,
+  formatTable,
+  median,
+  seconds,
+  summariseRows,
+  timeProcess,
+  type BenchRow,
+} from "./bench-utils.js";
+import { currentLoad, writePerformanceSection } from "./performance-section.js";
 import { paths, symbolFileName } from "../../core/artifact-layout.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -181,14 +190,6 @@ function latency(f: (i: number) => void, calls: number): Latency {
 
 const ms = (x: number, digits = 3) => `${x.toFixed(digits)} ms`;
 
-interface Row {
-  measure: string;
-  value: string;
-  target: string;
-  /** for gated rows: measured value and target, same unit, lower is better */
-  gated?: { value: number; target: number };
-}
-
 async function medianProcessMs(args: readonly string[]): Promise<number> {
   const walls: number[] = [];
   for (let i = 0; i < PROCESS_RUNS; i++) {
@@ -202,7 +203,7 @@ async function medianProcessMs(args: readonly string[]): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // 5. npm start, first run
 
-async function benchFirstRun(rows: Row[], keep: boolean): Promise<PipelineContext> {
+async function benchFirstRun(rows: BenchRow[], keep: boolean): Promise<PipelineContext> {
   const dir = tempArtifactsDir("bench-train-full-");
   // the first run stops one session short; the daily run then appends the last session
   const ctx = await testContext(dir, { to: DAY_BEFORE_LAST });
@@ -289,7 +290,7 @@ async function benchFirstRun(rows: Row[], keep: boolean): Promise<PipelineContex
 // ---------------------------------------------------------------------------------------------
 // 1. the champion recipe on the full snapshot
 
-async function benchTrain(rows: Row[], keep: boolean) {
+async function benchTrain(rows: BenchRow[], keep: boolean) {
   const dir = tempArtifactsDir("bench-train-");
   const ctx = await testContext(dir, { force: true });
   console.log("");
@@ -344,7 +345,11 @@ async function benchTrain(rows: Row[], keep: boolean) {
 // ---------------------------------------------------------------------------------------------
 // 2. walk-forward
 
-async function benchWalkForward(rows: Row[], config: Config, data: LabelledRows): Promise<void> {
+async function benchWalkForward(
+  rows: BenchRow[],
+  config: Config,
+  data: LabelledRows,
+): Promise<void> {
   const wf = walkForwardConfig(config);
   console.log("");
   console.log(
@@ -448,7 +453,7 @@ async function registryModel(artifactsDir: string): Promise<ServedModel> {
 }
 
 async function benchLatency(
-  rows: Row[],
+  rows: BenchRow[],
   calls: number,
   workDir: string,
   config: Config,
@@ -611,7 +616,7 @@ async function backendRound(
   }
 }
 
-async function benchBackends(rows: Row[], args: Args, config: Config, data: LabelledRows) {
+async function benchBackends(rows: BenchRow[], args: Args, config: Config, data: LabelledRows) {
   const options = trainOptions(config);
   const subset = fixedSubset(data, args.rows);
   const batchSize = options.batchSize ?? 512;
@@ -650,12 +655,13 @@ async function benchBackends(rows: Row[], args: Args, config: Config, data: Labe
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
+  const startLoad = currentLoad();
   const args = parseArgs(process.argv.slice(2));
   // the config's relative paths (data/snapshot) and the code hash read from the project root
   process.chdir(ROOT);
   console.log("bench:train — the model half on the real snapshot (figures, not a test)");
   console.log(machineLine("machine (start)"));
-  const rows: Row[] = [];
+  const rows: BenchRow[] = [];
   const dirs: string[] = [];
   const started = performance.now();
   try {
@@ -700,15 +706,7 @@ async function main(): Promise<void> {
     if (!args.keep) for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   }
 
-  const allowed = 1 + args.marginPct / 100;
-  const table = rows.map((r) => {
-    if (!r.gated) return [r.measure, r.value, r.target, "", r.target === "info" ? "info" : ""];
-    const headroom = (1 - r.gated.value / r.gated.target) * 100;
-    const pass = r.gated.value <= r.gated.target * allowed;
-    const margin =
-      headroom >= 0 ? `${headroom.toFixed(0)}% under` : `${(-headroom).toFixed(0)}% over`;
-    return [r.measure, r.value, r.target, margin, pass ? "PASS" : "FAIL"];
-  });
+  const { table, failed, figures } = summariseRows(rows, args.marginPct);
   if (args.quick) table.push(["5. npm start, first run", "not run", "< 180 s", "", "SKIPPED"]);
   console.log("");
   for (const line of formatTable(["measure", "value", "target", "margin", "result"], table)) {
@@ -717,10 +715,10 @@ async function main(): Promise<void> {
   console.log("");
   console.log(machineLine("machine (end)"));
   console.log(`bench wall ${seconds(performance.now() - started, 1)}`);
-  const failed = table.filter((r) => r[4] === "FAIL").length;
   console.log(
     `gate: ${args.gate ? "on" : "off (pass --gate to fail on a miss)"}, allowance ${args.marginPct}% over target${args.marginPct === 0 ? " (targets as stated)" : ""}; ${failed} target(s) missed`,
   );
+  await writePerformanceSection("train", benchCommand("bench:train"), figures, startLoad);
   if (args.gate && failed > 0) process.exitCode = 1;
 }
 
