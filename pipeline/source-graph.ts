@@ -4,8 +4,10 @@
  * static and literal dynamic imports from the stage's module, as bundling it would; on top of
  * that, files named by a relative `new URL` against `import.meta.url` are followed: a worker's entry
  * (.ts) as part of the graph, anything else (a reviewed recipe .json) as data the stage reads.
- * Packages are left out: the lockfile pins them.
+ * The packages the graph imports are listed beside it, so the stage key can hold their installed
+ * versions: upgrading technicalindicators reruns the feature stage, an unrelated dev tool does not.
  */
+import { isBuiltin } from "node:module";
 import { readFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,12 +21,26 @@ export function urlReferences(source: string): string[] {
   return [...source.matchAll(URL_REFERENCE)].map((m) => m[1]!);
 }
 
+/** The package an import specifier names: `@scope/name` or `name`, without a subpath. */
+function packageName(specifier: string): string {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? parts.slice(0, 2).join("/") : parts[0]!;
+}
+
+interface StageGraph {
+  /** repository files reachable from the entry, sorted, relative to the root */
+  files: string[];
+  /** packages those files import (not node's built-ins), sorted */
+  packages: string[];
+}
+
 /**
- * Every repository file reachable from `entry` (a path relative to the repository root), sorted,
- * relative to the root; throws when the graph does not resolve.
+ * Every repository file reachable from `entry` (a path relative to the repository root) and the
+ * packages they import; throws when the graph does not resolve.
  */
-export async function sourceGraph(entry: string, root = REPOSITORY_ROOT): Promise<string[]> {
+export async function stageGraph(entry: string, root = REPOSITORY_ROOT): Promise<StageGraph> {
   const files = new Set<string>();
+  const packages = new Set<string>();
   let entries = [entry];
   while (entries.length > 0) {
     const result = await build({
@@ -40,7 +56,10 @@ export async function sourceGraph(entry: string, root = REPOSITORY_ROOT): Promis
       logLevel: "silent",
     });
     const next: string[] = [];
-    for (const input of Object.keys(result.metafile.inputs)) {
+    for (const [input, { imports }] of Object.entries(result.metafile.inputs)) {
+      for (const i of imports) {
+        if (i.external && !isBuiltin(i.path)) packages.add(packageName(i.path));
+      }
       if (files.has(input)) continue;
       files.add(input);
       for (const reference of urlReferences(await readFile(join(root, input), "utf8"))) {
@@ -52,5 +71,18 @@ export async function sourceGraph(entry: string, root = REPOSITORY_ROOT): Promis
     }
     entries = [...new Set(next)];
   }
-  return [...files].sort();
+  return { files: [...files].sort(), packages: [...packages].sort() };
+}
+
+/** The repository files of the stage graph alone. */
+export async function sourceGraph(entry: string, root = REPOSITORY_ROOT): Promise<string[]> {
+  return (await stageGraph(entry, root)).files;
+}
+
+/** The installed version of a package, read from its own package.json under node_modules. */
+export async function installedVersion(name: string, root = REPOSITORY_ROOT): Promise<string> {
+  const manifest = join(root, "node_modules", name, "package.json");
+  const { version } = JSON.parse(await readFile(manifest, "utf8")) as { version?: string };
+  if (!version) throw new Error(`${manifest} names no version`);
+  return version;
 }

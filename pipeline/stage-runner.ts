@@ -10,7 +10,7 @@ import type { StageRecord } from "../core/contracts.js";
 import { combineHashes, hashFiles, writeJsonAtomic } from "../core/store.js";
 import type { PipelineContext } from "./context.js";
 import type { StageProgress } from "./progress.js";
-import { REPOSITORY_ROOT, sourceGraph } from "./source-graph.js";
+import { REPOSITORY_ROOT, installedVersion, stageGraph } from "./source-graph.js";
 import { paths } from "../core/artifact-layout.js";
 
 export interface StageOutcome {
@@ -40,16 +40,23 @@ const cacheRecordSchema = z.object({ inputHash: z.string(), outputHash: z.string
 
 const codeHashes = new Map<string, Promise<string>>();
 
-/** Hash of every source file the stage's module reaches, so a code change reruns the stage. */
+/**
+ * Hash of every source file the stage's module reaches and of the installed version of every
+ * package those files import, so a code change or a package upgrade reruns the stage.
+ */
+export async function computeCodeHash(entry: string, root = REPOSITORY_ROOT): Promise<string> {
+  const { files, packages } = await stageGraph(entry, root);
+  const parts: Record<string, string> = {};
+  for (const file of files) parts[file] = await hashFiles([join(root, file)]);
+  for (const name of packages) parts[`package:${name}`] = await installedVersion(name, root);
+  return combineHashes(parts);
+}
+
+/** computeCodeHash of the repository, once per stage and process. */
 export function codeHash(entry: string): Promise<string> {
   let hash = codeHashes.get(entry);
   if (!hash) {
-    hash = (async () => {
-      const parts: Record<string, string> = {};
-      for (const file of await sourceGraph(entry))
-        parts[file] = await hashFiles([join(REPOSITORY_ROOT, file)]);
-      return combineHashes(parts);
-    })();
+    hash = computeCodeHash(entry);
     codeHashes.set(entry, hash);
   }
   return hash;

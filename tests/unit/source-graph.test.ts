@@ -2,7 +2,13 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { sourceGraph, urlReferences } from "../../pipeline/source-graph.js";
+import { computeCodeHash } from "../../pipeline/stage-runner.js";
+import {
+  installedVersion,
+  sourceGraph,
+  stageGraph,
+  urlReferences,
+} from "../../pipeline/source-graph.js";
 
 function write(root: string, file: string, text: string): void {
   mkdirSync(join(root, file, ".."), { recursive: true });
@@ -10,12 +16,12 @@ function write(root: string, file: string, text: string): void {
 }
 
 describe("stage source graph", () => {
-  it("follows imports, literal dynamic imports, worker entries and data files; leaves out packages and unreached files", async () => {
+  it("follows imports, literal dynamic imports, worker entries and data files; lists packages, leaves out unreached files", async () => {
     const root = mkdtempSync(join(tmpdir(), "source-graph-"));
     write(
       root,
       "stage.ts",
-      'import { a } from "./lib/a.js";\nimport "zod";\nexport const s = a;\n',
+      'import { a } from "./lib/a.js";\nimport "zod";\nimport "node:fs";\nimport "csv-parse/sync";\nimport "@scope/pkg/sub";\nexport const s = a;\n',
     );
     write(
       root,
@@ -31,14 +37,28 @@ describe("stage source graph", () => {
     write(root, "core/c.ts", "export const c = 2;\n");
     write(root, "recipes/chosen.json", "{}\n");
     write(root, "lib/unreached.ts", "export const u = 3;\n");
-    expect(await sourceGraph("stage.ts", root)).toEqual([
-      "core/c.ts",
-      "lib/a.ts",
-      "lib/b.ts",
-      "lib/worker.ts",
-      "recipes/chosen.json",
-      "stage.ts",
-    ]);
+    expect(await stageGraph("stage.ts", root)).toEqual({
+      files: [
+        "core/c.ts",
+        "lib/a.ts",
+        "lib/b.ts",
+        "lib/worker.ts",
+        "recipes/chosen.json",
+        "stage.ts",
+      ],
+      packages: ["@scope/pkg", "csv-parse", "zod"],
+    });
+  });
+
+  it("lists the packages a stage imports, whose installed versions go into its key", async () => {
+    const features = await stageGraph("pipeline/stages/features.ts");
+    expect(features.packages).toContain("technicalindicators");
+    expect(features.packages).toContain("apache-arrow");
+    const train = await stageGraph("pipeline/stages/train.ts");
+    expect(train.packages).toContain("@tensorflow/tfjs");
+    expect(train.packages).not.toContain("secretlint");
+    const { version } = (await import("zod/package.json", { with: { type: "json" } })).default;
+    expect(await installedVersion("zod")).toBe(version);
   });
 
   it("throws when an import does not resolve, rather than hashing less than the stage runs", async () => {
@@ -68,5 +88,29 @@ describe("stage source graph", () => {
         'new URL("./w.ts", import.meta.url); new URL("https://x.org"); new URL(\'../r.json\', import.meta.url)',
       ),
     ).toEqual(["./w.ts", "../r.json"]);
+  });
+});
+
+describe("stage code key", () => {
+  it("changes when a file the stage reaches, directly or not, or an imported package's version changes; not for a test file", async () => {
+    const root = mkdtempSync(join(tmpdir(), "code-key-"));
+    write(
+      root,
+      "stage.ts",
+      'import { a } from "./lib/a.js";\nimport "zod";\nexport const s = a;\n',
+    );
+    write(root, "lib/a.ts", 'import { b } from "./b.js";\nexport const a = b;\n');
+    write(root, "lib/b.ts", "export const b = 1;\n");
+    write(root, "tests/a.test.ts", 'import { a } from "../lib/a.js";\nvoid a;\n');
+    write(root, "node_modules/zod/package.json", '{"name":"zod","version":"4.0.0"}\n');
+    const key = () => computeCodeHash("stage.ts", root);
+    const first = await key();
+    write(root, "tests/a.test.ts", "// edited\n");
+    expect(await key()).toBe(first);
+    write(root, "lib/b.ts", "export const b = 2;\n");
+    const second = await key();
+    expect(second).not.toBe(first);
+    write(root, "node_modules/zod/package.json", '{"name":"zod","version":"4.0.1"}\n');
+    expect(await key()).not.toBe(second);
   });
 });
