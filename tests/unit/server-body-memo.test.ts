@@ -40,7 +40,7 @@ describe("BodyMemo", () => {
 });
 
 describe("pickEncoding", () => {
-  it("prefers brotli, then gzip, and honours q=0", () => {
+  it("prefers brotli, then gzip, among equal q values, and honours q", () => {
     expect(pickEncoding(undefined)).toBe("identity");
     expect(pickEncoding("")).toBe("identity");
     expect(pickEncoding("gzip, deflate, br")).toBe("br");
@@ -49,5 +49,6 @@ describe("pickEncoding", () => {
     expect(pickEncoding("deflate")).toBe("identity");
     expect(pickEncoding("*")).toBe("br");
     expect(pickEncoding("identity")).toBe("identity");
+    expect(pickEncoding("br;q=0.1, gzip")).toBe("gzip");
   });
 });

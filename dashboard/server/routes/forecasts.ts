@@ -1,5 +1,7 @@
 /** The published forecasts: all of them, or one symbol's. */
+import { Negotiator } from "@fastify/accept-negotiator";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { forecastBundleSchema, symbolForecastSchema } from "../../../core/contracts.js";
 import { ApiError } from "../api-error.js";
@@ -7,21 +9,18 @@ import { commonErrors, symbolParamsSchema } from "../api-schemas.js";
 import type { BundleHolder } from "../bundle/bundle-holder.js";
 import { sendJson, sendJsonBytes, servingBundle } from "./serve-json.js";
 
+const encodings = new Negotiator<"br" | "gzip" | "identity">({
+  supportedValues: ["br", "gzip", "identity"],
+  // clients send a handful of distinct headers; the bound keeps odd ones from piling up
+  cache: new LRUCache<string, string>({ max: 64 }),
+});
+
 /**
- * The encoding to send a precompressed answer in: brotli or gzip when the client accepts it
- * (a q of 0 refuses), else none.
+ * The encoding to send a precompressed answer in, by the client's Accept-Encoding (q values
+ * honoured, brotli first among equals); none when it accepts neither.
  */
 export function pickEncoding(acceptEncoding: string | undefined): "br" | "gzip" | "identity" {
-  if (acceptEncoding === undefined || acceptEncoding === "") return "identity";
-  const accepted = new Set<string>();
-  for (const part of acceptEncoding.toLowerCase().split(",")) {
-    const [name = "", ...params] = part.split(";").map((p) => p.trim());
-    const q = params.find((p) => p.startsWith("q="));
-    if (q === undefined || Number(q.slice(2)) > 0) accepted.add(name);
-  }
-  if (accepted.has("br")) return "br";
-  if (accepted.has("gzip")) return "gzip";
-  return accepted.has("*") ? "br" : "identity";
+  return encodings.negotiate(acceptEncoding ?? "") ?? "identity";
 }
 
 export const forecastRoutes: FastifyPluginAsyncZod<{ bundles: BundleHolder }> = async (
