@@ -363,6 +363,9 @@ export const evaluationMetricsSchema = z.object({
       brierSkill: z.number(),
       alwaysUpBetterP: z.number(),
       meanDistanceFromHalf: z.number(),
+      /** before the shrink toward the base rate */
+      plattBrierSkill: z.number().optional(),
+      shrinkWeight: z.number().min(0).max(1).optional(),
     })
     .nullable()
     .optional(),
@@ -419,8 +422,19 @@ export const modelCardSchema = z.object({
     scores: z.array(z.number()),
     alphas: z.record(z.string(), z.number()),
   }),
-  /** Platt scaling of the network's probability, fitted on walk-forward (out-of-sample) forecasts */
-  calibration: z.object({ a: z.number(), b: z.number() }).nullable(),
+  /**
+   * Platt scaling of the network's probability, fitted on walk-forward (out-of-sample) forecasts
+   * of the index, then shrunk toward the index's training up-rate by a weight fitted on the
+   * walk-forward's calibrated forecasts (0: the published probability is the base rate)
+   */
+  calibration: z
+    .object({
+      a: z.number(),
+      b: z.number(),
+      toward: z.number().min(0).max(1).optional(),
+      weight: z.number().min(0).max(1).optional(),
+    })
+    .nullable(),
   metrics: z.record(z.string(), z.number()).nullable(),
   gates: z.array(leakageGateSchema),
   decision: promotionDecisionSchema.nullable(),

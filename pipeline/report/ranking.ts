@@ -162,11 +162,20 @@ export function rankingSection(ranking: RankingMetrics): string[] {
 type CalibratedIndex = NonNullable<EvaluationMetrics["calibratedIndex"]>;
 
 export function calibratedIndexLine(c: CalibratedIndex): string {
+  const shrink =
+    c.shrinkWeight === undefined || c.plattBrierSkill === undefined
+      ? ""
+      : ` Before the shrink toward the base rate, Platt alone: Brier skill ${percent(c.plattBrierSkill, 2)}. ` +
+        `The shrink weight fitted on all these days, which the published forecast uses: ${fixed(c.shrinkWeight, 2)} ` +
+        `(0 publishes the training up-rate itself, 1 the calibrated probability unchanged).`;
   return (
-    `### The index's probability as published\n\n` +
-    `The network's walk-forward probability for the SENSEX through Platt scaling fitted on the earlier folds only (as the published forecast is calibrated): ` +
+    `### The index's probability as published
+
+` +
+    `The network's walk-forward probability for the SENSEX through Platt scaling fitted on the earlier folds only, then shrunk toward the fold's training up-rate by a weight fitted on the earlier folds' calibrated forecasts (as the published forecast is calibrated): ` +
     `${c.n} test days, Brier skill ${percent(c.brierSkill, 2)} against always-up (the training up-rate), ` +
-    `Diebold-Mariano p(always-up better) ${pValue(c.alwaysUpBetterP)}, mean distance from 50% ${percent(c.meanDistanceFromHalf, 2)}.`
+    `Diebold-Mariano p(always-up better) ${pValue(c.alwaysUpBetterP)}, mean distance from 50% ${percent(c.meanDistanceFromHalf, 2)}.` +
+    shrink
   );
 }
 

@@ -4,7 +4,7 @@
  * metrics, backtest series, calibration table). A failed gate fails the run loudly.
  */
 import { join } from "node:path";
-import type { EvaluationMetrics, LeakageGate } from "../../core/contracts.js";
+import type { EvaluationMetrics, LeakageGate, ModelCard } from "../../core/contracts.js";
 import { combineHashes, hashFiles, writeFileAtomic, writeJsonAtomic } from "../../core/store.js";
 import { calibratedIndex } from "../evaluation/calibrated-index.js";
 import {
@@ -104,6 +104,29 @@ function scopeRows(
       }),
     ) as ScopeRows["forecasts"],
   };
+}
+
+/**
+ * The card's calibration, as the report measures the published index probability: Platt on the
+ * index's walk-forward forecasts, shrunk toward the up-rate of every labelled index row (the
+ * champion's training rows) by the weight fitted on the walk-forward's calibrated forecasts.
+ */
+function publishedCalibration(
+  rows: LabelledRows,
+  indexSymbol: number,
+  index: ScopeRows,
+  published: { shrinkWeight: number } | null,
+): ModelCard["calibration"] {
+  const scaling = fitPlatt(index.forecasts.mlp.p, index.up);
+  let ups = 0;
+  let n = 0;
+  for (let r = 0; r < rows.n; r++) {
+    if (rows.symbolIndex[r] !== indexSymbol) continue;
+    ups += rows.up[r]!;
+    n++;
+  }
+  if (!published || n === 0) return scaling;
+  return { ...scaling, toward: ups / n, weight: published.shrinkWeight };
 }
 
 function predictionsCsv(
@@ -419,7 +442,7 @@ export const evaluateStage: StageDefinition = {
       scores = run.scores;
     }
     const update: CardUpdate = {
-      calibration: fitPlatt(all.forecasts.mlp.p, all.up),
+      calibration: publishedCalibration(everyRow, indexSymbol, index, published),
       conformal: { scores: Array.from(scores).slice(-CONFORMAL_MEMORY), alphas },
       metrics: {
         accuracy: mlpIndex.accuracy,

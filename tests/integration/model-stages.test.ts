@@ -145,6 +145,11 @@ describe("model stages end to end on real data (4 symbols, tiny config)", () => 
     expect(card.training.lastDate < CUT).toBe(true);
     // what evaluate carried over for forecasting
     expect(card.calibration).not.toBeNull();
+    // the published index probability is shrunk toward the index's up-rate by the weight the
+    // walk-forward's calibrated forecasts earned (metrics.json says the same weight)
+    expect(card.calibration!.weight).toBe(metrics.calibratedIndex!.shrinkWeight);
+    expect(card.calibration!.toward).toBeGreaterThan(0.4);
+    expect(card.calibration!.toward).toBeLessThan(0.7);
     expect(Object.keys(card.conformal.alphas).sort()).toEqual(["0.8", "0.9", "0.95"]);
     expect(card.conformal.scores.length).toBeGreaterThan(100);
     expect(card.conformal.scores.length).toBeLessThanOrEqual(2000);
