@@ -3,7 +3,7 @@
  * `@tensorflow/tfjs-node` when that optional package is installed (CI runners, Docker), else
  * WebAssembly, else plain JavaScript. Nothing is loaded until `initBackend` is called.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -20,6 +20,7 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     // Importing a backend package registers it with tfjs-core.
     if (name === "tensorflow") await import(TFJS_NODE_MODULE);
     if (name === "wasm") await import(TFJS_WASM_MODULE);
+    if (name === "cpu") await import("@tensorflow/tfjs-backend-cpu");
     return await tf.setBackend(name);
   } catch {
     return false;

@@ -1,7 +1,7 @@
 /**
  * Batched inference: raw features -> probability of a rise and expected next-day log return.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 import { RETURN_OUTPUT, UP_OUTPUT } from "./networks.js";
 import { transform, type Scaler } from "./scaler.js";
 
@@ -64,4 +64,22 @@ export function predictRows(
     probabilityUp: Float64Array.from(raw.up),
     expectedReturn: raw.ret ? Float64Array.from(raw.ret, (r) => r * returnScale) : null,
   };
+}
+
+/** Scores of n rows of already assembled ranker inputs, batch by batch. */
+export function scoreRows(model: tf.LayersModel, x: Float32Array, n: number, batch = 8192) {
+  const out = new Float64Array(n);
+  if (n === 0) return out;
+  const k = x.length / n;
+  for (let start = 0; start < n; start += batch) {
+    const end = Math.min(n, start + batch);
+    const input = tf.tensor2d(x.subarray(start * k, end * k), [end - start, k]);
+    const y = model.predict(input) as tf.Tensor;
+    try {
+      out.set(y.dataSync(), start);
+    } finally {
+      tf.dispose([input, y]);
+    }
+  }
+  return out;
 }

@@ -3,7 +3,7 @@
  * logistic-regression baseline on the same features. Every initialiser and dropout mask is
  * seeded, so a seed fixes the trained weights.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 
 export type NetworkKind = "mlp" | "logistic";
 

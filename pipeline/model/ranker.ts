@@ -11,6 +11,9 @@ import { SeededDropout } from "./networks.js";
 import { permutation } from "./train.js";
 import type { RankerRecipe } from "./recipe.js";
 
+// scoring is inference: it lives with the rest of it (infer.ts), which the server loads alone
+export { scoreRows } from "./infer.js";
+
 const SCORE_OUTPUT = "score";
 const RANKER_INPUT = "ranker_features";
 
@@ -139,22 +142,4 @@ export async function trainRanker(
       : (tf.layers.average({ name: SCORE_OUTPUT }).apply(outs) as tf.SymbolicTensor);
   const model = tf.model({ inputs: input, outputs: joined, name: "ranker" });
   return { model, rows: keep.length, durationMs: performance.now() - started };
-}
-
-/** Scores of n rows of already assembled ranker inputs, batch by batch. */
-export function scoreRows(model: tf.LayersModel, x: Float32Array, n: number, batch = 8192) {
-  const out = new Float64Array(n);
-  if (n === 0) return out;
-  const k = x.length / n;
-  for (let start = 0; start < n; start += batch) {
-    const end = Math.min(n, start + batch);
-    const input = tf.tensor2d(x.subarray(start * k, end * k), [end - start, k]);
-    const y = model.predict(input) as tf.Tensor;
-    try {
-      out.set(y.dataSync(), start);
-    } finally {
-      tf.dispose([input, y]);
-    }
-  }
-  return out;
 }

@@ -3,7 +3,7 @@
  * weights manifest pointing at `weights.bin`) and `weights.bin`. The `file://` handler needs
  * tfjs-node, so saving and loading go through memory; writing the files is the caller's job.
  */
-import * as tf from "@tensorflow/tfjs";
+import * as tf from "./tf.js";
 // Registers the custom layers a saved topology may name.
 import "./networks.js";
 

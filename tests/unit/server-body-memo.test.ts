@@ -13,6 +13,9 @@ describe("BodyMemo", () => {
     expect(BodyMemo.digest(JSON.stringify(body(3)))).toBe(digest);
     expect(BodyMemo.digest(`${text} `)).not.toBe(digest);
     expect(memo.get(digest)).toBeUndefined();
+    const first = memo.add(digest, JSON.parse(text));
+    expect(memo.get(digest)).toBeUndefined(); // seen once: only the digest is remembered
+    expect(Object.isFrozen(first.parsed)).toBe(false);
     const entry = memo.add(digest, JSON.parse(text));
     expect(memo.get(digest)).toBe(entry);
     const parsed = entry.parsed as ReturnType<typeof body>;
@@ -22,20 +25,37 @@ describe("BodyMemo", () => {
 
   it("keeps at most its capacity and its budget of bars, least recently used out first", () => {
     const memo = new BodyMemo(2, 10);
-    memo.add("a", body(4));
-    memo.add("b", body(4));
+    // every body is kept from its second sighting on
+    const add = (digest: string, value: ReturnType<typeof body>) => {
+      memo.add(digest, value);
+      return memo.add(digest, value);
+    };
+    add("a", body(4));
+    add("b", body(4));
     expect(memo.get("a")).toBeDefined(); // a is now the most recent
-    memo.add("c", body(4));
+    add("c", body(4));
     expect(memo.size).toBe(2);
     expect(memo.get("b")).toBeUndefined();
-    memo.add("d", body(7)); // 4 + 7 > 10: a and c go
+    add("d", body(7)); // 4 + 7 > 10: a and c go
     expect(memo.size).toBe(1);
     expect(memo.get("d")).toBeDefined();
-    expect(memo.add("e", body(11)).bars).toBe(11); // over the budget: answered, not kept
+    expect(add("e", body(11)).bars).toBe(11); // over the budget: answered, not kept
     expect(memo.get("e")).toBeUndefined();
     memo.add("d", body(7)); // the same digest again replaces, never double counts
-    memo.add("f", body(3));
+    add("f", body(3));
     expect(memo.size).toBe(2);
+  });
+
+  it("remembers a bounded number of bodies seen once, as digests only", () => {
+    const memo = new BodyMemo(4, 100, 2);
+    memo.add("a", body(1));
+    memo.add("b", body(1));
+    memo.add("c", body(1)); // a's digest is forgotten
+    expect(memo.size).toBe(0);
+    memo.add("a", body(1)); // a first sighting again
+    expect(memo.get("a")).toBeUndefined();
+    memo.add("c", body(1));
+    expect(memo.get("c")).toBeDefined();
   });
 });
 

@@ -6,6 +6,12 @@
  * JSON.parse of ~90 kB, the bar checks and the digest, and its forecast comes from the cache.
  * Bounded by a count and a budget of bars (a body may carry up to 20,000; one without bars
  * counts as one); least recently used out first.
+ *
+ * A body is kept from its second sighting on: the first time, only its digest is remembered. Most
+ * bodies come once (a new series), and keeping each one (~200 kB of parsed and checked bars for
+ * 633 bars) for the next sixteen requests made every one of them outlive V8's young generation:
+ * under a load of new series the old generation filled with them and the process grew by tens of
+ * MB. A series sent again is parsed once more, then memoised.
  */
 import { createHash } from "node:crypto";
 import type { Bar } from "../../../core/contracts.js";
@@ -42,16 +48,20 @@ function barCount(parsed: unknown): number {
 
 export class BodyMemo {
   readonly #entries: LRUCache<string, MemoEntry>;
+  /** digests of bodies seen once and not kept: a digest is ~50 bytes, a body ~200 kB */
+  readonly #seenOnce: LRUCache<string, true>;
 
   constructor(
     readonly capacity = 16,
     readonly barBudget = 20_000,
+    readonly seenCapacity = 1024,
   ) {
     this.#entries = new LRUCache({
       max: capacity,
       maxSize: barBudget,
       sizeCalculation: (entry) => Math.max(1, entry.bars),
     });
+    this.#seenOnce = new LRUCache({ max: seenCapacity });
   }
 
   get size(): number {
@@ -66,10 +76,17 @@ export class BodyMemo {
     return this.#entries.get(digest);
   }
 
-  /** Keeps a successfully parsed body; returns its entry (not kept when over the budget). */
+  /**
+   * Keeps a successfully parsed body seen before; returns its entry (not kept the first time,
+   * nor when over the budget).
+   */
   add(digest: string, parsed: unknown): MemoEntry {
     const entry: MemoEntry = { parsed, bars: barCount(parsed) };
     if (entry.bars > this.barBudget) return entry;
+    if (!this.#entries.has(digest) && !this.#seenOnce.delete(digest)) {
+      this.#seenOnce.set(digest, true);
+      return entry;
+    }
     deepFreeze(parsed);
     this.#entries.set(digest, entry);
     return entry;
