@@ -5,89 +5,75 @@
  * nothing in the pipeline or core imports the dashboard; no cycles. `npm run lint:deps`
  * checks them.
  */
+/** A forbidden import: every rule here is an error. */
+const forbid = (name, comment, from, to) => ({ name, severity: "error", comment, from, to });
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
-    {
-      name: "no-cycles",
-      severity: "error",
-      comment: "modules that import each other cannot be read, tested or changed one at a time",
-      from: {},
-      to: { circular: true },
-    },
-    {
-      name: "core-is-a-leaf",
-      severity: "error",
-      comment: "core/ (contracts, config, artifact layout, store) depends on no other room",
-      from: { path: "^core/" },
-      to: { path: "^(pipeline|dashboard|scripts|tests)/" },
-    },
-    {
-      name: "pipeline-never-imports-the-dashboard",
-      severity: "error",
-      from: { path: "^pipeline/" },
-      to: { path: "^dashboard/" },
-    },
-    {
-      name: "only-the-cli-and-runner-reach-the-stages",
-      severity: "error",
-      comment:
-        "libraries (model, evaluation, indicators, sources, registry, forecast) sit below the stages",
-      from: {
+    forbid(
+      "no-cycles",
+      "modules that import each other cannot be read, tested or changed one at a time",
+      {},
+      { circular: true },
+    ),
+    forbid(
+      "core-is-a-leaf",
+      "core/ (contracts, config, artifact layout, store) depends on no other room",
+      { path: "^core/" },
+      { path: "^(pipeline|dashboard|scripts|tests)/" },
+    ),
+    forbid(
+      "pipeline-never-imports-the-dashboard",
+      "the pipeline runs, and is tested, without the dashboard",
+      { path: "^pipeline/" },
+      { path: "^dashboard/" },
+    ),
+    forbid(
+      "only-the-cli-and-runner-reach-the-stages",
+      "libraries (model, evaluation, indicators, sources, registry, forecast) sit below the stages",
+      {
         path: "^pipeline/",
         pathNot: "^pipeline/(stages/|cli\\.ts$|run\\.ts$|replay/|zoo/|report/)",
       },
-      to: { path: "^pipeline/stages/" },
-    },
-    {
-      name: "model-below-evaluation",
-      severity: "error",
-      comment: "evaluation trains and scores models; the model (and the predictor) never needs it",
-      from: { path: "^pipeline/model/" },
-      to: { path: "^pipeline/evaluation/" },
-    },
-    {
-      name: "the-server-reaches-the-pipeline-only-through-the-predictor",
-      severity: "error",
-      comment:
-        "the serving bundle holds core, the predictor and the feature registry, never training or evaluation",
-      from: { path: "^dashboard/server/" },
-      to: {
-        path: "^pipeline/",
-        pathNot: "^pipeline/(model/predictor|indicators/registry)\\.ts$",
-      },
-    },
-    {
-      name: "loaders-read-artifacts-through-core",
-      severity: "error",
-      comment: "the page build reads artifacts by their contracts and layout in core/ only",
-      from: { path: "^dashboard/loaders/" },
-      to: { path: "^(pipeline|dashboard/server)/" },
-    },
-    {
-      name: "npm-start-runs-the-pipeline-through-its-runner",
-      severity: "error",
-      comment: "npm start brings the artifacts up to date the way the CLI does, stage by stage",
-      from: { path: "^dashboard/(start\\.ts$|start/)" },
-      to: {
-        path: "^pipeline/",
-        pathNot: "^pipeline/(run|context|progress|universe)\\.ts$",
-      },
-    },
-    {
-      name: "loaders-never-run-browser-code",
-      severity: "error",
-      comment: "loaders may share the pages' data types, not their code",
-      from: { path: "^dashboard/loaders/" },
-      to: { path: "^dashboard/src/", dependencyTypesNot: ["type-only"] },
-    },
-    {
-      name: "production-code-never-imports-tests",
-      severity: "error",
-      comment: "contributor tools in scripts/ may reuse the browser tests' harness (screenshots)",
-      from: { pathNot: "^(tests|scripts)/" },
-      to: { path: "^tests/" },
-    },
+      { path: "^pipeline/stages/" },
+    ),
+    forbid(
+      "model-below-evaluation",
+      "evaluation trains and scores models; the model (and the predictor) never needs it",
+      { path: "^pipeline/model/" },
+      { path: "^pipeline/evaluation/" },
+    ),
+    forbid(
+      "the-server-reaches-the-pipeline-only-through-the-predictor",
+      "the serving bundle holds core, the predictor and the feature registry, never training or evaluation",
+      { path: "^dashboard/server/" },
+      { path: "^pipeline/", pathNot: "^pipeline/(model/predictor|indicators/registry)\\.ts$" },
+    ),
+    forbid(
+      "loaders-read-artifacts-through-core",
+      "the page build reads artifacts by their contracts and layout in core/ only",
+      { path: "^dashboard/loaders/" },
+      { path: "^(pipeline|dashboard/server)/" },
+    ),
+    forbid(
+      "npm-start-runs-the-pipeline-through-its-runner",
+      "npm start brings the artifacts up to date the way the CLI does, stage by stage",
+      { path: "^dashboard/(start\\.ts$|start/)" },
+      { path: "^pipeline/", pathNot: "^pipeline/(run|context|progress|universe)\\.ts$" },
+    ),
+    forbid(
+      "loaders-never-run-browser-code",
+      "loaders may share the pages' data types, not their code",
+      { path: "^dashboard/loaders/" },
+      { path: "^dashboard/src/", dependencyTypesNot: ["type-only"] },
+    ),
+    forbid(
+      "production-code-never-imports-tests",
+      "contributor tools in scripts/ may reuse the browser tests' harness (screenshots)",
+      { pathNot: "^(tests|scripts)/" },
+      { path: "^tests/" },
+    ),
   ],
   options: {
     doNotFollow: { path: "node_modules" },

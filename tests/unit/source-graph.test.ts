@@ -15,28 +15,27 @@ function write(root: string, file: string, text: string): void {
   writeFileSync(join(root, file), text);
 }
 
+/** A temporary repository holding `files` (path: text). */
+function tree(prefix: string, files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  for (const [file, text] of Object.entries(files)) write(root, file, text);
+  return root;
+}
+
 describe("stage source graph", () => {
   it("follows imports, literal dynamic imports, worker entries and data files; lists packages, leaves out unreached files", async () => {
-    const root = mkdtempSync(join(tmpdir(), "source-graph-"));
-    write(
-      root,
-      "stage.ts",
-      'import { a } from "./lib/a.js";\nimport "zod";\nimport "node:fs";\nimport "csv-parse/sync";\nimport "@scope/pkg/sub";\nexport const s = a;\n',
-    );
-    write(
-      root,
-      "lib/a.ts",
-      'export const a = () => import("./b.js");\nexport const w = new URL("./worker.ts", import.meta.url);\n',
-    );
-    write(root, "lib/b.ts", "export const b = 1;\n");
-    write(
-      root,
-      "lib/worker.ts",
-      'import { c } from "../core/c.js";\nexport const d = new URL(\n  "../recipes/chosen.json",\n  import.meta.url,\n);\nexport { c };\n',
-    );
-    write(root, "core/c.ts", "export const c = 2;\n");
-    write(root, "recipes/chosen.json", "{}\n");
-    write(root, "lib/unreached.ts", "export const u = 3;\n");
+    const root = tree("source-graph-", {
+      "stage.ts":
+        'import { a } from "./lib/a.js";\nimport "zod";\nimport "node:fs";\nimport "csv-parse/sync";\nimport "@scope/pkg/sub";\nexport const s = a;\n',
+      "lib/a.ts":
+        'export const a = () => import("./b.js");\nexport const w = new URL("./worker.ts", import.meta.url);\n',
+      "lib/b.ts": "export const b = 1;\n",
+      "lib/worker.ts":
+        'import { c } from "../core/c.js";\nexport const d = new URL(\n  "../recipes/chosen.json",\n  import.meta.url,\n);\nexport { c };\n',
+      "core/c.ts": "export const c = 2;\n",
+      "recipes/chosen.json": "{}\n",
+      "lib/unreached.ts": "export const u = 3;\n",
+    });
     expect(await stageGraph("stage.ts", root)).toEqual({
       files: [
         "core/c.ts",
@@ -93,16 +92,13 @@ describe("stage source graph", () => {
 
 describe("stage code key", () => {
   it("changes when a file the stage reaches, directly or not, or an imported package's version changes; not for a test file", async () => {
-    const root = mkdtempSync(join(tmpdir(), "code-key-"));
-    write(
-      root,
-      "stage.ts",
-      'import { a } from "./lib/a.js";\nimport "zod";\nexport const s = a;\n',
-    );
-    write(root, "lib/a.ts", 'import { b } from "./b.js";\nexport const a = b;\n');
-    write(root, "lib/b.ts", "export const b = 1;\n");
-    write(root, "tests/a.test.ts", 'import { a } from "../lib/a.js";\nvoid a;\n');
-    write(root, "node_modules/zod/package.json", '{"name":"zod","version":"4.0.0"}\n');
+    const root = tree("code-key-", {
+      "stage.ts": 'import { a } from "./lib/a.js";\nimport "zod";\nexport const s = a;\n',
+      "lib/a.ts": 'import { b } from "./b.js";\nexport const a = b;\n',
+      "lib/b.ts": "export const b = 1;\n",
+      "tests/a.test.ts": 'import { a } from "../lib/a.js";\nvoid a;\n',
+      "node_modules/zod/package.json": '{"name":"zod","version":"4.0.0"}\n',
+    });
     const key = () => computeCodeHash("stage.ts", root);
     const first = await key();
     write(root, "tests/a.test.ts", "// edited\n");
