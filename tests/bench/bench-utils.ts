@@ -90,7 +90,7 @@ export function summariseRows(
   const figures = rows
     .filter((r) => r.gated)
     .map((r) => ({
-      figure: r.measure.replace(/^\s*\d+\.\s*/, "").trim(),
+      figure: r.measure.replace(/^\s*\d+[a-z]?\.\s*/, "").trim(),
       measured: r.value,
       target: r.target,
       met: r.gated!.value <= r.gated!.target,
