@@ -17,22 +17,18 @@ describe("npm start", () => {
     // a snapshot with its universe but no prices: ingest fails at its first symbol
     mkdirSync(join(root, "snapshot", "prices"), { recursive: true });
     cpSync(join(ROOT, "data", "snapshot", "universe.csv"), join(root, "snapshot", "universe.csv"));
-    const run = spawnSync(
-      join(ROOT, "node_modules", ".bin", "tsx"),
-      ["dashboard/start.ts"],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          ARTIFACTS_DIR: join(root, "artifacts"),
-          SNAPSHOT_DIR: join(root, "snapshot"),
-          DATA_SOURCE: "snapshot",
-          PORT: "0",
-        },
+    const run = spawnSync(join(ROOT, "node_modules", ".bin", "tsx"), ["dashboard/start.ts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        ARTIFACTS_DIR: join(root, "artifacts"),
+        SNAPSHOT_DIR: join(root, "snapshot"),
+        DATA_SOURCE: "snapshot",
+        PORT: "0",
       },
-    );
+    });
     expect(run.status, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/pipeline run \S+: failed in [\d.]+ s \(ingest failed\)/);
     expect(run.stderr).toMatch(
