@@ -11,9 +11,6 @@ import { SeededDropout } from "./networks.js";
 import { permutation } from "./train.js";
 import type { RankerRecipe } from "./recipe.js";
 
-// scoring is inference: it lives with the rest of it (infer.ts), which the server loads alone
-export { scoreRows } from "./infer.js";
-
 const SCORE_OUTPUT = "score";
 const RANKER_INPUT = "ranker_features";
 

@@ -21,14 +21,14 @@ interface SecretlintResult {
 
 /** Path, line and rule of every secret secretlint finds; the matched value is never kept. */
 async function secretProblems(dir: string, files: readonly TreeFile[]): Promise<string[]> {
+  const filePathList = files.map((f) => join(dir, f.path));
+  if (filePathList.length === 0) return [];
   const engine = await createEngine({
     configFilePath: SECRETLINT_CONFIG,
     formatter: "json",
     color: false,
     maskSecrets: true,
   });
-  const filePathList = files.map((f) => join(dir, f.path));
-  if (filePathList.length === 0) return [];
   const { output } = await engine.executeOnFiles({ filePathList });
   return (JSON.parse(output) as SecretlintResult[]).flatMap((result) =>
     result.messages.map((m) => {

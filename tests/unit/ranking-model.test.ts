@@ -26,7 +26,8 @@ import {
   demeanByDate,
 } from "../../pipeline/model/cross-section.js";
 import type { LabelledRows } from "../../pipeline/model/dataset.js";
-import { scoreRows, trainRanker } from "../../pipeline/model/ranker.js";
+import { scoreRows } from "../../pipeline/model/infer.js";
+import { trainRanker } from "../../pipeline/model/ranker.js";
 import { championRecipe, zooRecipes, type RankerRecipe } from "../../pipeline/model/recipe.js";
 import { loadModelArtifacts, saveModelArtifacts } from "../../pipeline/model/serialize.js";
 import { perturbFrom, weekdayDates } from "../helpers/synthetic-rows.js";
