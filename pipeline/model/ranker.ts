@@ -101,17 +101,14 @@ interface TrainedRanker {
   durationMs: number;
 }
 
-/**
- * Trains the recipe's branches on rows with a finite label and joins them: the score is the
- * mean of the branches' scores. The same seed on the same backend gives bit-identical weights.
- */
-export async function trainRanker(
-  x: Float32Array,
-  label: Float32Array,
-  recipe: RankerRecipe,
-  seed: number,
-): Promise<TrainedRanker> {
-  const started = performance.now();
+/** One trained branch's weights, plain arrays, so a worker thread can hand them over. */
+export interface BranchWeights {
+  branch: number;
+  weights: { shape: number[]; values: Float32Array }[];
+}
+
+/** The labelled rows of a row-major input matrix, gathered. */
+function labelledRows(x: Float32Array, label: Float32Array) {
   const n = label.length;
   if (n === 0 || x.length % n !== 0) throw new Error(`trainRanker: ${x.length} values, ${n} rows`);
   const k = x.length / n;
@@ -120,16 +117,64 @@ export async function trainRanker(
   if (keep.length === 0) throw new Error("trainRanker: no labelled rows");
   const xs = new Float32Array(keep.length * k);
   keep.forEach((r, i) => xs.set(x.subarray(r * k, (r + 1) * k), i * k));
-  const ys = Float32Array.from(keep, (r) => label[r]!);
+  return { xs, ys: Float32Array.from(keep, (r) => label[r]!), k };
+}
 
+const branchSeed = (seed: number, branch: number) => seed + 1000 * branch;
+
+/**
+ * Trains some of the recipe's branches (by index) on the rows with a finite label. A branch
+ * depends only on its index and the seed, so branches fitted on different threads join into
+ * the same model as branches fitted one after another.
+ */
+export async function fitRankerBranches(
+  x: Float32Array,
+  label: Float32Array,
+  recipe: RankerRecipe,
+  seed: number,
+  branches: readonly number[],
+): Promise<BranchWeights[]> {
+  const { xs, ys, k } = labelledRows(x, label);
+  const out: BranchWeights[] = [];
+  for (const b of branches) {
+    if (!Number.isInteger(b) || b < 0 || b >= recipe.ensemble) {
+      throw new Error(`fitRankerBranches: no branch ${b} in a ${recipe.ensemble}-seed recipe`);
+    }
+    const model = buildBranch(recipe, k, branchSeed(seed, b), `m${b}`);
+    try {
+      await fitBranch(model, xs, ys, k, recipe, branchSeed(seed, b));
+      out.push({
+        branch: b,
+        weights: model
+          .getWeights()
+          .map((w) => ({ shape: [...w.shape], values: w.dataSync() as Float32Array })),
+      });
+    } finally {
+      model.dispose();
+    }
+  }
+  return out;
+}
+
+/** The ranker from every branch's weights (the same seed as the fit, as the saved config holds it): the score is the mean of the branches' scores. */
+export function joinRankerBranches(
+  recipe: RankerRecipe,
+  inputSize: number,
+  seed: number,
+  fitted: readonly BranchWeights[],
+): tf.LayersModel {
+  const byBranch = new Map(fitted.map((f) => [f.branch, f]));
   const branches: tf.LayersModel[] = [];
   for (let b = 0; b < recipe.ensemble; b++) {
-    const branchSeed = seed + 1000 * b;
-    const branch = buildBranch(recipe, k, branchSeed, `m${b}`);
-    await fitBranch(branch, xs, ys, k, recipe, branchSeed);
+    const weights = byBranch.get(b);
+    if (!weights) throw new Error(`joinRankerBranches: branch ${b} was not fitted`);
+    const branch = buildBranch(recipe, inputSize, branchSeed(seed, b), `m${b}`);
+    const tensors = weights.weights.map((w) => tf.tensor(w.values, w.shape));
+    branch.setWeights(tensors);
+    tf.dispose(tensors);
     branches.push(branch);
   }
-  const input = tf.input({ shape: [k], name: RANKER_INPUT });
+  const input = tf.input({ shape: [inputSize], name: RANKER_INPUT });
   const outs = branches.map((b) => b.apply(input) as tf.SymbolicTensor);
   const joined =
     outs.length === 1
@@ -137,6 +182,29 @@ export async function trainRanker(
           .reshape({ targetShape: [1], name: SCORE_OUTPUT })
           .apply(outs[0]!) as tf.SymbolicTensor)
       : (tf.layers.average({ name: SCORE_OUTPUT }).apply(outs) as tf.SymbolicTensor);
-  const model = tf.model({ inputs: input, outputs: joined, name: "ranker" });
-  return { model, rows: keep.length, durationMs: performance.now() - started };
+  return tf.model({ inputs: input, outputs: joined, name: "ranker" });
+}
+
+/** Counts the rows a ranker fit trains on (those with a finite label). */
+export function labelledCount(label: Float32Array): number {
+  let n = 0;
+  for (const v of label) if (Number.isFinite(v)) n++;
+  return n;
+}
+
+/**
+ * Trains every branch of the recipe on rows with a finite label and joins them. The same seed
+ * on the same backend gives bit-identical weights.
+ */
+export async function trainRanker(
+  x: Float32Array,
+  label: Float32Array,
+  recipe: RankerRecipe,
+  seed: number,
+): Promise<TrainedRanker> {
+  const started = performance.now();
+  const all = Array.from({ length: recipe.ensemble }, (_, b) => b);
+  const fitted = await fitRankerBranches(x, label, recipe, seed, all);
+  const model = joinRankerBranches(recipe, x.length / label.length, seed, fitted);
+  return { model, rows: labelledCount(label), durationMs: performance.now() - started };
 }

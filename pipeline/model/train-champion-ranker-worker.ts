@@ -1,17 +1,20 @@
 /**
- * Worker thread of the train stage: fits the champion ranker on its own copy of the model
- * inputs (read from the same files) while the stage fits the absolute network. Answers once.
+ * Worker thread of the train stage: fits its share of the champion ranker's branches on its
+ * own copy of the model inputs (read from the same files) while the stage fits the absolute
+ * network. Answers once, with the branches' weights.
  */
 import { answerOnce } from "../typescript-worker.js";
 import { initBackend } from "./backend.js";
 import { loadModelInputs } from "./inputs.js";
 import { championRecipe } from "./recipe.js";
-import type { RankerFitInit } from "./train-champion-ranker-thread.js";
-import { trainChampionRanker } from "./train-champion-ranker.js";
+import type { RankerBranchesTask } from "./train-champion-ranker-thread.js";
+import { championRankerRows, fitChampionBranches } from "./train-champion-ranker.js";
 
-await answerOnce(async (init: RankerFitInit) => {
+await answerOnce(async (task: RankerBranchesTask) => {
   await initBackend();
-  const data = (await loadModelInputs(init.workDir)).dataset.labelled;
-  const indexSymbol = data.symbols.indexOf(init.indexSymbol);
-  return trainChampionRanker(data, (s) => s !== indexSymbol, championRecipe(), init.seed);
+  const data = (await loadModelInputs(task.workDir)).dataset.labelled;
+  const indexSymbol = data.symbols.indexOf(task.indexSymbol);
+  const recipe = championRecipe();
+  const rows = championRankerRows(data, (s) => s !== indexSymbol, recipe);
+  return fitChampionBranches(rows, recipe, task.seed, task.branches);
 });

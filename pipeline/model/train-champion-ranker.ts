@@ -1,21 +1,27 @@
 /**
  * The champion's ranker fit: the champion recipe trained on every labelled member row, with
  * its card entry (recipe, raw-feature scaler) and its tfjs artifacts (ranker.json, ranker.bin).
+ * The branches (seeds) can be fitted on different threads and joined here.
  */
 import type { ModelCard } from "../../core/contracts.js";
 import { crossSectionalZ, dailyRankLabel } from "./cross-section.js";
 import type { LabelledRows } from "./dataset.js";
-import { trainRanker } from "./ranker.js";
+import {
+  fitRankerBranches,
+  joinRankerBranches,
+  labelledCount,
+  type BranchWeights,
+} from "./ranker.js";
 import { assembleRankerInputs, recipeHash, type RankerRecipe } from "./recipe.js";
 import { fitScaler, transform } from "./scaler.js";
 import { saveModelArtifacts } from "./serialize.js";
 import { RANKER_FILES } from "../../core/registry-store.js";
 
-export async function trainChampionRanker(
+/** The per-day processed inputs, the rank label and the raw-feature scaler of every row. */
+export function championRankerRows(
   data: LabelledRows,
   isMemberSymbol: (symbol: number) => boolean,
   recipe: RankerRecipe,
-  seed: number,
 ) {
   const isMemberRow = (r: number) => isMemberSymbol(data.symbolIndex[r]!);
   const crossSection = crossSectionalZ(data.x, data.featureCount, data.dates, isMemberRow);
@@ -29,19 +35,56 @@ export async function trainChampionRanker(
     scaler ? transform(scaler, data.x) : null,
     data.n,
   );
-  const trained = await trainRanker(inputs, label, recipe, seed);
-  const artifacts = await saveModelArtifacts(trained.model, RANKER_FILES.weights);
-  trained.model.dispose();
   const lastDate = trainRows.reduce((m, r) => (data.dates[r]! > m ? data.dates[r]! : m), "");
+  return { inputs, label, scaler, lastDate };
+}
+
+type ChampionRankerRows = ReturnType<typeof championRankerRows>;
+
+/** Fits some branches of the recipe on the rows. */
+export function fitChampionBranches(
+  rows: ChampionRankerRows,
+  recipe: RankerRecipe,
+  seed: number,
+  branches: readonly number[],
+): Promise<BranchWeights[]> {
+  return fitRankerBranches(rows.inputs, rows.label, recipe, seed, branches);
+}
+
+/** Joins every branch into the ranker and writes its card entry and artifacts. */
+export async function championRanker(
+  rows: ChampionRankerRows,
+  recipe: RankerRecipe,
+  seed: number,
+  fitted: readonly BranchWeights[],
+  durationMs: number,
+) {
+  const model = joinRankerBranches(recipe, rows.inputs.length / rows.label.length, seed, fitted);
+  const artifacts = await saveModelArtifacts(model, RANKER_FILES.weights);
+  model.dispose();
   const card: NonNullable<ModelCard["ranker"]> = {
     recipe: recipe.name,
     recipeHash: recipeHash(recipe),
     inputs: recipe.inputs,
-    scaler: scaler ? { mean: [...scaler.mean], std: [...scaler.std] } : null,
-    rows: trained.rows,
-    lastDate,
+    scaler: rows.scaler ? { mean: [...rows.scaler.mean], std: [...rows.scaler.std] } : null,
+    rows: labelledCount(rows.label),
+    lastDate: rows.lastDate,
     excessReturnPerScore: null,
     memberProbability: null,
   };
-  return { card, artifacts, durationMs: trained.durationMs };
+  return { card, artifacts, durationMs };
+}
+
+/** The whole fit on this thread. */
+export async function trainChampionRanker(
+  data: LabelledRows,
+  isMemberSymbol: (symbol: number) => boolean,
+  recipe: RankerRecipe,
+  seed: number,
+) {
+  const started = performance.now();
+  const rows = championRankerRows(data, isMemberSymbol, recipe);
+  const all = Array.from({ length: recipe.ensemble }, (_, b) => b);
+  const fitted = await fitChampionBranches(rows, recipe, seed, all);
+  return championRanker(rows, recipe, seed, fitted, performance.now() - started);
 }

@@ -51,7 +51,8 @@ export const trainStage: StageDefinition = {
     const options = trainOptions(ctx.config);
     const indexSymbol = data.symbols.indexOf(ctx.config.INDEX_SYMBOL);
     const members = data.symbols.length - (indexSymbol >= 0 ? 1 : 0);
-    // the ranker fits on the second core while the absolute network fits on this one
+    // all but one of the ranker's seeds fit on the second core while the absolute network fits
+    // on this one; the last seed fits here afterwards
     const rankerFit =
       members >= MIN_MEMBERS_PER_DAY
         ? startChampionRankerFit(
@@ -63,7 +64,6 @@ export const trainStage: StageDefinition = {
             data,
           )
         : null;
-    rankerFit?.catch(() => undefined); // awaited below; an early failure must not go unhandled
     progress.start(options.maxEpochs ?? 1);
     // the epoch count is chosen on the later block, then the weights are fitted on every row
     const probe = await trainNetwork("mlp", data, {
@@ -80,7 +80,7 @@ export const trainStage: StageDefinition = {
     const trained = { ...refit, validationLoss: probe.validationLoss, epochs: probe.epochs };
     const saved = await saveModelArtifacts(trained.model);
     trained.model.dispose();
-    const ranker = rankerFit ? await rankerFit : null;
+    const ranker = rankerFit ? await rankerFit.finish() : null;
     if (!ranker) {
       progress.log(`no ranker: ${members} member(s), a ranking needs ${MIN_MEMBERS_PER_DAY}`);
     }

@@ -27,7 +27,7 @@ import {
 } from "../../pipeline/model/cross-section.js";
 import type { LabelledRows } from "../../pipeline/model/dataset.js";
 import { scoreRows } from "../../pipeline/model/infer.js";
-import { trainRanker } from "../../pipeline/model/ranker.js";
+import { fitRankerBranches, joinRankerBranches, trainRanker } from "../../pipeline/model/ranker.js";
 import { championRecipe, zooRecipes, type RankerRecipe } from "../../pipeline/model/recipe.js";
 import { loadModelArtifacts, saveModelArtifacts } from "../../pipeline/model/serialize.js";
 import { perturbFrom, weekdayDates } from "../helpers/synthetic-rows.js";
@@ -206,6 +206,28 @@ describe("the tfjs ranker", () => {
     expect(Array.from(scoreRows(c.model, z, data.n))).not.toEqual(Array.from(sa));
     for (const m of [a, b, c]) m.model.dispose();
     loaded.dispose();
+  });
+
+  it("branches fitted apart (as on two threads) join into the one-thread fit, bit for bit", async () => {
+    const data = relativePanel(10, 120, 5);
+    const memberRow = (r: number) => isMember(data.symbolIndex[r]!);
+    const z = crossSectionalZ(data.x, data.featureCount, data.dates, memberRow);
+    const label = dailyRankLabel(data.ret, data.dates, memberRow);
+    const whole = await trainRanker(z, label, recipe, 3);
+    const second = await fitRankerBranches(z, label, recipe, 3, [1]);
+    const first = await fitRankerBranches(z, label, recipe, 3, [0]);
+    const joined = joinRankerBranches(recipe, data.featureCount, 3, [...second, ...first]);
+    expect(Array.from(scoreRows(joined, z, data.n))).toEqual(
+      Array.from(scoreRows(whole.model, z, data.n)),
+    );
+    const a = await saveModelArtifacts(whole.model, "ranker.bin");
+    const b = await saveModelArtifacts(joined, "ranker.bin");
+    expect(b.modelJson).toBe(a.modelJson);
+    expect(Buffer.from(b.weights).equals(Buffer.from(a.weights))).toBe(true);
+    expect(() => joinRankerBranches(recipe, data.featureCount, 3, first)).toThrow(/branch 1/);
+    await expect(fitRankerBranches(z, label, recipe, 3, [2])).rejects.toThrow(/no branch 2/);
+    whole.model.dispose();
+    joined.dispose();
   });
 
   it("walk-forward: changing every row from D on leaves every score before D bit-identical", async () => {
