@@ -110,11 +110,11 @@ export interface BranchWeights {
 /** The labelled rows of a row-major input matrix, gathered. */
 function labelledRows(x: Float32Array, label: Float32Array) {
   const n = label.length;
-  if (n === 0 || x.length % n !== 0) throw new Error(`trainRanker: ${x.length} values, ${n} rows`);
+  if (n === 0 || x.length % n !== 0) throw new Error(`ranker fit: ${x.length} values, ${n} rows`);
   const k = x.length / n;
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (Number.isFinite(label[i]!)) keep.push(i);
-  if (keep.length === 0) throw new Error("trainRanker: no labelled rows");
+  if (keep.length === 0) throw new Error("ranker fit: no labelled rows");
   const xs = new Float32Array(keep.length * k);
   keep.forEach((r, i) => xs.set(x.subarray(r * k, (r + 1) * k), i * k));
   return { xs, ys: Float32Array.from(keep, (r) => label[r]!), k };
@@ -156,7 +156,10 @@ export async function fitRankerBranches(
   return out;
 }
 
-/** The ranker from every branch's weights (the same seed as the fit, as the saved config holds it): the score is the mean of the branches' scores. */
+/**
+ * The ranker from every branch's weights: the score is the mean of the branches' scores. The
+ * seed must be the fit's, as the saved layer config records it.
+ */
 export function joinRankerBranches(
   recipe: RankerRecipe,
   inputSize: number,

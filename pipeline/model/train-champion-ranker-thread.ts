@@ -7,14 +7,9 @@
 import { availableParallelism } from "node:os";
 import { runWorkerOnce } from "../typescript-worker.js";
 import type { LabelledRows } from "./dataset.js";
-import type { BranchWeights } from "./ranker.js";
+import { fitRankerBranches, type BranchWeights } from "./ranker.js";
 import { championRecipe } from "./recipe.js";
-import {
-  championRanker,
-  championRankerRows,
-  fitChampionBranches,
-  type trainChampionRanker,
-} from "./train-champion-ranker.js";
+import { championRanker, championRankerRows } from "./train-champion-ranker.js";
 
 interface RankerFitInit {
   /** the work folder whose model inputs `data` was read from */
@@ -28,7 +23,7 @@ export interface RankerBranchesTask extends RankerFitInit {
   branches: number[];
 }
 
-type ChampionRankerFit = Awaited<ReturnType<typeof trainChampionRanker>>;
+type ChampionRankerFit = Awaited<ReturnType<typeof championRanker>>;
 
 interface StartedRankerFit {
   /** fits this thread's share, waits for the worker's, and joins them */
@@ -60,7 +55,7 @@ export function startChampionRankerFit(
   return {
     async finish() {
       const rows = championRankerRows(data, (s) => s !== indexSymbol, recipe);
-      const ours = await fitChampionBranches(rows, recipe, init.seed, here);
+      const ours = await fitRankerBranches(rows.inputs, rows.label, recipe, init.seed, here);
       const fitted = [...(await theirs), ...ours];
       return championRanker(rows, recipe, init.seed, fitted, performance.now() - started);
     },

@@ -8,7 +8,8 @@ import { initBackend } from "./backend.js";
 import { loadModelInputs } from "./inputs.js";
 import { championRecipe } from "./recipe.js";
 import type { RankerBranchesTask } from "./train-champion-ranker-thread.js";
-import { championRankerRows, fitChampionBranches } from "./train-champion-ranker.js";
+import { fitRankerBranches } from "./ranker.js";
+import { championRankerRows } from "./train-champion-ranker.js";
 
 await answerOnce(async (task: RankerBranchesTask) => {
   await initBackend();
@@ -16,5 +17,5 @@ await answerOnce(async (task: RankerBranchesTask) => {
   const indexSymbol = data.symbols.indexOf(task.indexSymbol);
   const recipe = championRecipe();
   const rows = championRankerRows(data, (s) => s !== indexSymbol, recipe);
-  return fitChampionBranches(rows, recipe, task.seed, task.branches);
+  return fitRankerBranches(rows.inputs, rows.label, recipe, task.seed, task.branches);
 });

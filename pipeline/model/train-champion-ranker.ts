@@ -6,12 +6,7 @@
 import type { ModelCard } from "../../core/contracts.js";
 import { crossSectionalZ, dailyRankLabel } from "./cross-section.js";
 import type { LabelledRows } from "./dataset.js";
-import {
-  fitRankerBranches,
-  joinRankerBranches,
-  labelledCount,
-  type BranchWeights,
-} from "./ranker.js";
+import { joinRankerBranches, labelledCount, type BranchWeights } from "./ranker.js";
 import { assembleRankerInputs, recipeHash, type RankerRecipe } from "./recipe.js";
 import { fitScaler, transform } from "./scaler.js";
 import { saveModelArtifacts } from "./serialize.js";
@@ -41,16 +36,6 @@ export function championRankerRows(
 
 type ChampionRankerRows = ReturnType<typeof championRankerRows>;
 
-/** Fits some branches of the recipe on the rows. */
-export function fitChampionBranches(
-  rows: ChampionRankerRows,
-  recipe: RankerRecipe,
-  seed: number,
-  branches: readonly number[],
-): Promise<BranchWeights[]> {
-  return fitRankerBranches(rows.inputs, rows.label, recipe, seed, branches);
-}
-
 /** Joins every branch into the ranker and writes its card entry and artifacts. */
 export async function championRanker(
   rows: ChampionRankerRows,
@@ -73,18 +58,4 @@ export async function championRanker(
     memberProbability: null,
   };
   return { card, artifacts, durationMs };
-}
-
-/** The whole fit on this thread. */
-export async function trainChampionRanker(
-  data: LabelledRows,
-  isMemberSymbol: (symbol: number) => boolean,
-  recipe: RankerRecipe,
-  seed: number,
-) {
-  const started = performance.now();
-  const rows = championRankerRows(data, isMemberSymbol, recipe);
-  const all = Array.from({ length: recipe.ensemble }, (_, b) => b);
-  const fitted = await fitChampionBranches(rows, recipe, seed, all);
-  return championRanker(rows, recipe, seed, fitted, performance.now() - started);
 }
